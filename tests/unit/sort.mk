@@ -1,0 +1,2 @@
+UNIT_TESTS += sort
+sort_SRCS := hv/lib/sort.c tests/unit/test_sort.c
