@@ -9,6 +9,7 @@
 #include <basalt/cpu.h>
 #include <basalt/ipi.h>
 #include <basalt/mm.h>
+#include <basalt/spinlock.h>
 #include <basalt/time.h>
 #include <asm/cpu.h>
 
@@ -100,15 +101,40 @@ static void key_power_off(unsigned char key)
 }
 
 #if CONFIG_TEST
+/* Test builds only: deliberate faults that exercise the panic path and
+ * show that the protections hold. */
 static volatile int fault_sink;
+static const uint8_t ret_insn[] = { 0xc3 }; /* in a read-only, NX page */
+static DEFINE_SPINLOCK(test_lock);
 
 static void key_fault(unsigned char key)
 {
-	/* Test builds only: a deliberate fault to exercise the panic path. */
-	if (key == 'X')
+	volatile int *p;
+
+	switch (key) {
+	case 'X':
 		__asm__ __volatile__("ud2");
-	else
-		fault_sink = *(volatile int *)(uintptr_t)0x8; /* page 0 is unmapped */
+		break;
+	case 'Y':
+		/* Page 0 is unmapped; hide the constant from the compiler. */
+		__asm__("movl $8, %k0" : "=r"(p));
+		fault_sink = *p;
+		break;
+	case 'W':
+		/* Code is read-only (W^X). */
+		p = (volatile int *)(uintptr_t)key_fault;
+		*p = 0;
+		break;
+	case 'N':
+		/* Data is not executable (W^X). */
+		((void (*)(void))(uintptr_t)ret_insn)();
+		break;
+	case 'L':
+		/* Lock debugging catches recursion. */
+		spin_lock(&test_lock);
+		spin_lock(&test_lock);
+		break;
+	}
 }
 #endif
 
@@ -126,5 +152,8 @@ void keyhandler_init(void)
 #if CONFIG_TEST
 	keyhandler_register('X', key_fault, "test: invalid opcode in the hypervisor");
 	keyhandler_register('Y', key_fault, "test: page fault in the hypervisor");
+	keyhandler_register('W', key_fault, "test: write to hypervisor code");
+	keyhandler_register('N', key_fault, "test: execute hypervisor data");
+	keyhandler_register('L', key_fault, "test: take a spinlock recursively");
 #endif
 }

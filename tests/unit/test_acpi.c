@@ -1012,7 +1012,6 @@ static void test_dsdt_broken_s5(void **state)
 
 	world_load(&base, "q35");
 	at = find_s5(world_find(&base, "DSDT"));
-	/* 08 _S5_ 12 06 04 00 00 00 00 */
 	assert_int_equal(world_find(&base, "DSDT")->data[at + 4], 0x12);
 
 	/* Bytes from the name: _S5_ 12 06 04 00 00 00 00 */

@@ -71,14 +71,16 @@ static void get_type(struct xlcfg *cfg, struct xlcfg_domain *dom,
 {
 	static const char pv_msg[] = "PV guests are not supported: Basalt "
 		"runs PVH guests in their place; use type = \"pvh\"";
-	const char *t;
+	const char *t, *builder = NULL;
 	int e = xlcfg_get_string(cfg, "type", &t, d);
 	const struct xlcfg_setting *s = xlcfg_find(cfg, "type");
 
+	/* type wins over xl's deprecated builder=, read in any case so that
+	 * it is not reported as unused */
+	xlcfg_get_string(cfg, "builder", &builder, d);
 	if (e == ESRCH) {
-		/* xl's deprecated spelling, then its default: PV on x86 */
-		if (!xlcfg_get_string(cfg, "builder", &t, d) &&
-		    !strcmp(t, "hvm")) {
+		/* builder="hvm", else xl's default: PV on x86 */
+		if (builder && !strcmp(builder, "hvm")) {
 			dom->type = XLCFG_TYPE_HVM;
 			return;
 		}

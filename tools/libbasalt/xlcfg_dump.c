@@ -139,7 +139,7 @@ static void dump_pci(FILE *f, const char *key, size_t i, const char *spec)
 	FILE *mf = open_memstream(&buf, &len);
 	int rc = xlcfg_pci_parse_spec(spec, &p, msg_collect, mf);
 	fclose(mf);
-	fprintf(f, "pci %s[%zu] rc=%d", key, i, rc);
+	fprintf(f, "pci %s[%zu] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		print_pci(f, &p);
 	fputc('\n', f);
@@ -147,8 +147,9 @@ static void dump_pci(FILE *f, const char *key, size_t i, const char *spec)
 	xlcfg_pci_free(&p);
 
 	memset(&p, 0, sizeof(p));
+	p.rdm_policy = XLCFG_RDM_POLICY_INVALID;
 	rc = xlcfg_pci_parse_bdf(spec, &p);
-	fprintf(f, "bdf %s[%zu] rc=%d", key, i, rc);
+	fprintf(f, "bdf %s[%zu] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		print_pci(f, &p);
 	fputc('\n', f);
@@ -163,7 +164,7 @@ static void dump_rdm(FILE *f, const char *key, size_t i, const char *s)
 	FILE *mf = open_memstream(&buf, &len);
 	int rc = xlcfg_rdm_parse(s, &r, msg_collect, mf);
 	fclose(mf);
-	fprintf(f, "rdm %s[%zu] rc=%d", key, i, rc);
+	fprintf(f, "rdm %s[%zu] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		fprintf(f, " strategy=%d policy=%d", (int)r.strategy,
 			(int)r.policy);

@@ -216,9 +216,13 @@ void xlcfg_lex_next(struct xlcfg_lexer *lx, struct xlcfg_token *t)
 			return;
 		}
 		if (c == '"' || c == '\'') {
-			if (lex_string(lx, t))
-				return;
-			continue;
+			/* A bad string is reported and stands as an empty one,
+			 * so that the parser does not report it again. */
+			if (!lex_string(lx, t)) {
+				t->kind = TOK_STRING;
+				t->text = dup_range(lx, "", "");
+			}
+			return;
 		}
 		lx->p++;
 		switch (c) {

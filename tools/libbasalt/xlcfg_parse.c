@@ -134,6 +134,8 @@ static struct xlcfg_value *parse_value(struct parser *ps, int depth)
 	switch (ps->tok.kind) {
 	case TOK_STRING:
 	case TOK_NUMBER:
+		if (!ps->tok.text)
+			return NULL;    /* out of memory, already noted */
 		v = new_value(ps, XLCFG_STRING);
 		if (!v)
 			return NULL;

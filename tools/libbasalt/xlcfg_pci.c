@@ -13,14 +13,14 @@
 #include <strings.h>
 #include <basalt/xlcfg.h>
 
-__attribute__((format(printf, 3, 0)))
-static void spec_err(xlcfg_spec_err_fn err, void *ctx, const char *fmt,
+/* libxlutil's message: what, then the offending text. */
+static void spec_err(xlcfg_spec_err_fn err, void *ctx, const char *what,
 		     const char *arg)
 {
 	char buf[512];
 	if (!err)
 		return;
-	snprintf(buf, sizeof(buf), fmt, arg);
+	snprintf(buf, sizeof(buf), "%s%s", what, arg);
 	err(ctx, buf);
 }
 
@@ -91,8 +91,6 @@ static bool parse_policy(const char *s, enum xlcfg_rdm_policy *out)
 		*out = XLCFG_RDM_POLICY_STRICT;
 	else if (!strcasecmp(s, "relaxed"))
 		*out = XLCFG_RDM_POLICY_RELAXED;
-	else if (!strcasecmp(s, "invalid"))
-		*out = XLCFG_RDM_POLICY_INVALID;
 	else
 		return false;
 	return true;
@@ -118,7 +116,7 @@ static int pci_option(struct xlcfg_pci *pci, const char *key, const char *val,
 		pci->power_mgmt = atoi(val) != 0;
 	} else if (!strcmp(key, "rdm_policy")) {
 		if (!parse_policy(val, &pci->rdm_policy)) {
-			spec_err(err, ctx, "Unknown RDM policy: %s", val);
+			spec_err(err, ctx, "Unknown RDM policy: ", val);
 			return EINVAL;
 		}
 	} else if (!strcmp(key, "name")) {
@@ -128,7 +126,7 @@ static int pci_option(struct xlcfg_pci *pci, const char *key, const char *val,
 		if (!pci->name)
 			return ENOMEM;
 	} else {
-		spec_err(err, ctx, "Unknown PCI_SPEC_STRING option: %s", key);
+		spec_err(err, ctx, "Unknown PCI_SPEC_STRING option: ", key);
 		return EINVAL;
 	}
 	return 0;
@@ -141,6 +139,7 @@ int xlcfg_pci_parse_spec(const char *str, struct xlcfg_pci *pci,
 	bool bdf = false, name = false;
 
 	memset(pci, 0, sizeof(*pci));
+	pci->rdm_policy = XLCFG_RDM_POLICY_INVALID;   /* unset: libxl decides */
 	/* A positional BDF first, optionally with @VSLOT. */
 	if (!parse_bdf(p, pci, &p)) {
 		bdf = true;
@@ -183,18 +182,18 @@ static int rdm_option(struct xlcfg_rdm *rdm, const char *key, const char *val,
 {
 	if (!strcmp(key, "strategy")) {
 		if (strcmp(val, "host")) {
-			spec_err(err, ctx, "Unknown RDM strategy option: %s",
+			spec_err(err, ctx, "Unknown RDM strategy option: ",
 				 val);
 			return EINVAL;
 		}
 		rdm->strategy = XLCFG_RDM_STRATEGY_HOST;
 	} else if (!strcmp(key, "policy")) {
 		if (!parse_policy(val, &rdm->policy)) {
-			spec_err(err, ctx, "Unknown RDM policy: %s", val);
+			spec_err(err, ctx, "Unknown RDM policy: ", val);
 			return EINVAL;
 		}
 	} else {
-		spec_err(err, ctx, "Unknown RDM state option: %s", key);
+		spec_err(err, ctx, "Unknown RDM state option: ", key);
 		return EINVAL;
 	}
 	return 0;

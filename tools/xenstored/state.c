@@ -155,7 +155,7 @@ int state_load(struct xs_store *st, const char *file)
         }
         bool ok = true;
         for (uint32_t i = 0; i < np && ok; i++) {
-            uint32_t d, a;
+            uint32_t d = 0, a = 0;
             ok = get32(f, &d) && get32(f, &a) && a <= XS_PERM_BOTH;
             p[i].domid = d;
             p[i].access = (uint8_t)a;

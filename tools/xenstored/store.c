@@ -21,6 +21,7 @@ void store_init(struct xs_store *st, const struct xs_limits *l)
         abort();
     root->gen = ++st->gen_counter;
     db_insert(&st->db, root);
+    domain_account(st, XS_DOMID_NONE, 0, 0, node_size(root));
     for (int i = 0; i < 2; i++) {
         st->special_perms[i] = malloc(sizeof(struct xs_perm));
         if (!st->special_perms[i])

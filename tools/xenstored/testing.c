@@ -207,3 +207,49 @@ uint32_t mt_tx_start(struct xs_store *st, struct xs_conn *c)
     const char *s = mt_do(st, c, XS_TRANSACTION_START, 0, "", NULL);
     return (uint32_t)strtoul(s, NULL, 10);
 }
+
+/*
+ * Tree invariants: every child listed exists, every node but the root is
+ * listed by its parent, and owners' node counts add up.
+ */
+bool mt_check_store(const struct xs_store *st)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < st->db.nbuckets; i++) {
+        for (const struct xs_node *n = st->db.buckets[i]; n; n = n->hnext) {
+            seen++;
+            if (!n->nperms || n->tomb || n->dirty)
+                return false;
+            size_t pl = strlen(n->path);
+            for (size_t off = 0; off < n->clen;) {
+                const char *name = n->children + off;
+                char p[XENSTORE_ABS_PATH_MAX + 2];
+                if (pl + strlen(name) + 2 > sizeof(p))
+                    return false;
+                snprintf(p, sizeof(p), "%s/%s", pl > 1 ? n->path : "", name);
+                if (!db_get(&st->db, p))
+                    return false;
+                off += strlen(name) + 1;
+            }
+            char *pp = path_parent(n->path);
+            if (pp) {
+                const struct xs_node *par = db_get(&st->db, pp);
+                free(pp);
+                if (!par)
+                    return false;
+                const char *b = path_basename(n->path);
+                bool found = false;
+                for (size_t off = 0; off < par->clen && !found;) {
+                    found = !strcmp(par->children + off, b);
+                    off += strlen(par->children + off) + 1;
+                }
+                if (!found)
+                    return false;
+            }
+        }
+    }
+    size_t owned = 0;
+    for (const struct xs_domain *d = st->domains; d; d = d->next)
+        owned += d->nodes;
+    return seen == st->db.count && owned == seen;
+}

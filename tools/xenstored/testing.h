@@ -38,5 +38,7 @@ const char *mt_write(struct xs_store *st, struct xs_conn *c, uint32_t tx,
 const char *mt_read(struct xs_store *st, struct xs_conn *c, uint32_t tx,
                     const char *path);
 uint32_t mt_tx_start(struct xs_store *st, struct xs_conn *c);
+/* The tree and the per-domain node counts are consistent. */
+bool mt_check_store(const struct xs_store *st);
 
 #endif

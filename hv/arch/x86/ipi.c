@@ -34,7 +34,13 @@ void arch_send_ipi_mask(const cpumask_t *mask, enum ipi_kind kind)
 
 void arch_send_nmi_others(void)
 {
-	apic_send_ipi(0, APIC_DM_NMI | APIC_DEST_ALL_BUT_SELF);
+	unsigned int c, self = this_cpu()->id;
+
+	/* Not the all-but-self shorthand: a CPU that was never started
+	 * (maxcpus=) would take the NMI in its reset state and crash. */
+	for_each_cpu(c, &cpu_online_mask)
+		if (c != self)
+			apic_send_ipi(cpu_table[c]->apic_id, APIC_DM_NMI);
 }
 
 void arch_halt_forever(void)

@@ -27,11 +27,15 @@ static bool on_cpu_stack(const struct cpu *c, uint64_t p, uint64_t len)
 	return false;
 }
 
-static void print_address(uint64_t addr)
+/* A return address may point just past the end of a function that ends
+ * with a call (noreturn callees): look up the call instruction instead. */
+static void print_address(uint64_t addr, bool is_return)
 {
 	uint64_t off;
-	const char *name = symbols_lookup(addr, &off);
+	const char *name = symbols_lookup(addr - (is_return ? 1 : 0), &off);
 
+	if (name && is_return)
+		off++;
 	if (name)
 		printk(LOG_ALWAYS, "  [<%016llx>] %s+%#llx\n",
 		       (unsigned long long)addr, name, (unsigned long long)off);
@@ -71,7 +75,7 @@ void arch_dump_stack(const struct cpu_regs *regs)
 
 	printk(LOG_ALWAYS, "Call trace (CPU %u):\n", c->id);
 	if (regs) {
-		print_address(regs->rip);
+		print_address(regs->rip, false);
 		fp = regs->rbp;
 	} else {
 		fp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
@@ -80,7 +84,7 @@ void arch_dump_stack(const struct cpu_regs *regs)
 		const uint64_t *frame = (const uint64_t *)(uintptr_t)fp;
 		uint64_t next = frame[0];
 
-		print_address(frame[1]);
+		print_address(frame[1], true);
 		if (next <= fp) /* frames must go up the stack */
 			break;
 		fp = next;

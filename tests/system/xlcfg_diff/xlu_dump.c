@@ -161,7 +161,9 @@ static void dump_pci(XLU_Config *cfg, const char *key, int i, const char *spec)
 	libxl_device_pci p;
 	libxl_device_pci_init(&p);
 	int rc = xlu_pci_parse_spec_string(cfg, &p, spec);
-	printf("pci %s[%d] rc=%d", key, i, rc);
+	/* libxl error codes (ERROR_INVAL, ERROR_FAIL) where ours gives EINVAL:
+	 * only success is compared. */
+	printf("pci %s[%d] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		print_pci(&p);
 	putchar('\n');
@@ -170,7 +172,7 @@ static void dump_pci(XLU_Config *cfg, const char *key, int i, const char *spec)
 
 	libxl_device_pci_init(&p);
 	rc = xlu_pci_parse_bdf(cfg, &p, spec);
-	printf("bdf %s[%d] rc=%d", key, i, rc);
+	printf("bdf %s[%d] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		print_pci(&p);
 	putchar('\n');
@@ -182,6 +184,9 @@ static void dump_rate(XLU_Config *cfg, const char *key, int i, const char *rate)
 {
 	libxl_device_nic nic;
 	libxl_device_nic_init(&nic);
+	/* libxlutil tests errno after strtoull() without clearing it first:
+	 * start each call from a clean errno as a fresh xl process would. */
+	errno = 0;
 	int rc = xlu_vif_parse_rate(cfg, rate, &nic);
 	printf("rate %s[%d] rc=%d", key, i, rc);
 	if (!rc)
@@ -198,7 +203,7 @@ static void dump_rdm(XLU_Config *cfg, const char *key, int i, const char *s)
 	libxl_rdm_reserve r;
 	libxl_rdm_reserve_init(&r);
 	int rc = xlu_rdm_parse(cfg, &r, s);
-	printf("rdm %s[%d] rc=%d", key, i, rc);
+	printf("rdm %s[%d] rc=%s", key, i, rc ? "fail" : "0");
 	if (!rc)
 		printf(" strategy=%d policy=%d", (int)r.strategy, (int)r.policy);
 	putchar('\n');

@@ -1,0 +1,16 @@
+#!/bin/sh
+# Boot Basalt in QEMU with an interactive serial console (`make run`).
+# Ctrl-A three times switches the input between Basalt and its domains
+# (as in Xen); QEMU's own escape key is moved to Ctrl-] so that Ctrl-A
+# reaches Basalt: press Ctrl-] then x to quit QEMU.
+# Extra hypervisor options: make run ARGS="loglvl=all maxcpus=1"
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+smp=${SMP:-2}
+machine=${MACHINE:-q35}
+echo "Basalt in QEMU ($machine, $smp CPUs, 1 GiB). Debug keys: 'h' for help,"
+echo "'O' powers off. Quit QEMU: Ctrl-] then x."
+exec qemu-system-x86_64 -M "$machine" -accel tcg -cpu qemu64,+svm,+npt \
+    -m 1024 -smp "$smp" -display none -no-reboot \
+    -echr 0x1d -serial mon:stdio \
+    -kernel "$top/build/basalt.elf" -append "console=com1 loglvl=info ${ARGS:-}"
