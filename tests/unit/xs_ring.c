@@ -228,6 +228,33 @@ static void test_release(void **state)
                         "ERR:ENOENT");
 }
 
+/* SET_TARGET: a device model domain acts for its guest. */
+static void test_set_target(void **state)
+{
+    struct mt_reply r;
+    introduce(7);
+    struct xs_conn *dm = mt_conn(&st, 8, false);
+    mt_do(&st, dom0, XS_MKDIR, 0, "/local/domain/7/vm", NULL);
+    mt_do(&st, dom0, XS_SET_PERMS, 0, "/local/domain/7/vm", "n7");
+    assert_string_equal(mt_read(&st, dm, 0, "/local/domain/7/vm"),
+                        "ERR:EACCES");
+    assert_string_equal(mt_do(&st, dm, XS_SET_TARGET, 0, "8", "7"),
+                        "ERR:EACCES");
+    /* dom8 must be introduced first. */
+    assert_string_equal(mt_do(&st, dom0, XS_SET_TARGET, 0, "8", "7"),
+                        "ERR:ENOENT");
+    domain_get(&st, 8)->introduced = true;
+    assert_string_equal(mt_do(&st, dom0, XS_SET_TARGET, 0, "8", "7"), "OK");
+    assert_string_equal(mt_read(&st, dm, 0, "/local/domain/7/vm"), "");
+    assert_string_equal(mt_write(&st, dm, 0, "/local/domain/7/vm/x", "1"),
+                        "OK");
+    assert_true(mt_call(&st, dm, XS_GET_PERMS, 0, "/local/domain/7/vm/x", 21,
+                        &r));
+    assert_memory_equal(r.data, "n8", 3);
+    mt_write(&st, dom0, 0, "/secret", "s");
+    assert_string_equal(mt_read(&st, dm, 0, "/secret"), "ERR:EACCES");
+}
+
 static void test_bad_indices(void **state)
 {
     struct xs_conn *c = introduce(3);
@@ -316,6 +343,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ring_requests_and_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_indices, setup, teardown),
         cmocka_unit_test_setup_teardown(test_oversized_message, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reconnect, setup, teardown),

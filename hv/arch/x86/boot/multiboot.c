@@ -56,14 +56,19 @@ static void note_range(struct parse *ps, uint64_t start, uint64_t len)
 	bi->nranges++;
 }
 
-/* Copy a NUL-terminated string from physical memory, truncating. */
-static void copy_string(struct parse *ps, uint64_t addr, char *dst, size_t len)
+/*
+ * Copy a NUL-terminated string of at most avail bytes from physical memory,
+ * truncating to len - 1 characters. A string that is not terminated within
+ * avail, or is cut short by the field, counts as a warning.
+ */
+static void copy_string(struct parse *ps, uint64_t addr, uint64_t avail,
+			char *dst, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i + 1 < len; i++) {
-		const char *c = ps->map(ps->ctx, addr + i, 1);
-		if (!c) {
+	for (i = 0;; i++) {
+		const char *c = i < avail ? ps->map(ps->ctx, addr + i, 1) : NULL;
+		if (!c || (*c && i + 1 == len)) {
 			ps->bi->warnings++;
 			break;
 		}
@@ -96,7 +101,7 @@ static void add_mmap(struct parse *ps, uint64_t addr, uint64_t len,
 }
 
 static void add_module(struct parse *ps, uint32_t start, uint32_t end,
-		       uint64_t string)
+		       uint64_t string, uint64_t avail)
 {
 	struct boot_info *bi = ps->bi;
 	struct boot_module *m;
@@ -109,7 +114,7 @@ static void add_module(struct parse *ps, uint32_t start, uint32_t end,
 	m->start = start;
 	m->end = end;
 	if (string)
-		copy_string(ps, string, m->cmdline, sizeof(m->cmdline));
+		copy_string(ps, string, avail, m->cmdline, sizeof(m->cmdline));
 	else
 		m->cmdline[0] = '\0';
 }
@@ -125,9 +130,10 @@ static bool parse_mb1(struct parse *ps, uint64_t info)
 	note_range(ps, info, 72);
 	flags = rd32(mbi, 0);
 	if (flags & MB1_FLAG_CMDLINE)
-		copy_string(ps, rd32(mbi, 16), bi->cmdline, sizeof(bi->cmdline));
+		copy_string(ps, rd32(mbi, 16), UINT64_MAX, bi->cmdline,
+			    sizeof(bi->cmdline));
 	if (flags & MB1_FLAG_LOADER)
-		copy_string(ps, rd32(mbi, 64), bi->loader_name,
+		copy_string(ps, rd32(mbi, 64), UINT64_MAX, bi->loader_name,
 			    sizeof(bi->loader_name));
 	if (flags & MB1_FLAG_MODS) {
 		uint32_t count = rd32(mbi, 20), addr = rd32(mbi, 24);
@@ -138,7 +144,8 @@ static bool parse_mb1(struct parse *ps, uint64_t info)
 				break;
 			}
 			note_range(ps, addr + 16ull * i, 16);
-			add_module(ps, rd32(m, 0), rd32(m, 4), rd32(m, 8));
+			add_module(ps, rd32(m, 0), rd32(m, 4), rd32(m, 8),
+				   UINT64_MAX);
 		}
 		if (count > BOOT_MAX_MODULES)
 			bi->warnings++;
@@ -153,7 +160,8 @@ static bool parse_mb1(struct parse *ps, uint64_t info)
 				break;
 			}
 			size = rd32(e, 0);
-			if (size < 20) { /* too short to hold an entry: stop */
+			/* too short to hold an entry, or past mmap_length: stop */
+			if (size < 20 || addr + 4 + size > end) {
 				bi->warnings++;
 				break;
 			}
@@ -180,17 +188,19 @@ static void parse_mb2_tag(struct parse *ps, uint64_t addr, uint32_t type,
 	}
 	switch (type) {
 	case MB2_TAG_CMDLINE:
-		copy_string(ps, addr + 8, bi->cmdline, sizeof(bi->cmdline));
+		copy_string(ps, addr + 8, size - 8, bi->cmdline,
+			    sizeof(bi->cmdline));
 		break;
 	case MB2_TAG_LOADER:
-		copy_string(ps, addr + 8, bi->loader_name, sizeof(bi->loader_name));
+		copy_string(ps, addr + 8, size - 8, bi->loader_name,
+			    sizeof(bi->loader_name));
 		break;
 	case MB2_TAG_MODULE:
 		if (size < 17) {
 			bi->warnings++;
 			break;
 		}
-		add_module(ps, rd32(t, 8), rd32(t, 12), addr + 16);
+		add_module(ps, rd32(t, 8), rd32(t, 12), addr + 16, size - 16);
 		break;
 	case MB2_TAG_MMAP: {
 		uint32_t esize = size >= 16 ? rd32(t, 8) : 0;
@@ -209,11 +219,15 @@ static void parse_mb2_tag(struct parse *ps, uint64_t addr, uint32_t type,
 		/* Prefer the ACPI 2.0 copy when a loader gives both. */
 		if (bi->have_rsdp && type == MB2_TAG_ACPI1)
 			break;
+		if (len < 20) { /* not an RSDP: keep any good copy */
+			bi->warnings++;
+			break;
+		}
 		if (len > sizeof(bi->rsdp))
 			len = sizeof(bi->rsdp);
 		memcpy(bi->rsdp, t + 8, len);
 		bi->rsdp_len = len;
-		bi->have_rsdp = len >= 20;
+		bi->have_rsdp = true;
 		break;
 	}
 	default:
@@ -232,15 +246,19 @@ static bool parse_mb2(struct parse *ps, uint64_t info)
 	if (!hdr)
 		return false;
 	total = rd32(hdr, 0);
-	if (total < 16 || total > MB2_MAX_SIZE)
+	if (total < 16 || total > MB2_MAX_SIZE) {
+		ps->bi->warnings++;
 		return false;
+	}
 	note_range(ps, info, total);
 	while (off + 8 <= total) {
 		const uint8_t *t = ps->map(ps->ctx, info + off, 8);
 		uint32_t type, size;
 
-		if (!t)
+		if (!t) {
+			ps->bi->warnings++;
 			break;
+		}
 		type = rd32(t, 0);
 		size = rd32(t, 4);
 		if (type == MB2_TAG_END)
