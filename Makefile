@@ -8,6 +8,8 @@ include mk/flags.mk
 include mk/hv.mk
 include mk/unit.mk
 -include $(sort $(wildcard tools/*/build.mk))
+include tests/guest/build.mk
+-include $(sort $(wildcard fuzz/*/fuzz.mk))
 
 .PHONY: all deps run check unit fuzz bench cloc clean tools
 
@@ -27,7 +29,7 @@ check: deps
 	@$(MAKE) --no-print-directory all test-builds
 	@python3 tests/check.py
 
-test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS)
+test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS) guest-tests
 
 unit: $(UNIT_BINS)
 	@python3 tests/check.py --only unit

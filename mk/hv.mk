@@ -6,9 +6,11 @@
 
 BASALT_VERSION := 0.1.0
 HV_SRCS_C := $(sort $(wildcard hv/arch/x86/*.c hv/arch/x86/boot/*.c \
+	hv/arch/x86/hvm/*.c hv/arch/x86/svm/*.c hv/arch/x86/emul/*.c \
 	hv/common/*.c hv/common/mm/*.c hv/lib/*.c hv/drivers/*.c \
 	hv/drivers/acpi/*.c))
-HV_SRCS_S := $(sort $(wildcard hv/arch/x86/*.S hv/arch/x86/boot/*.S))
+HV_SRCS_S := $(sort $(wildcard hv/arch/x86/*.S hv/arch/x86/boot/*.S \
+	hv/arch/x86/svm/*.S))
 HV_INCLUDES := -Ihv/include -Ihv/arch/x86/include -Iinclude -I$(BUILD)/include
 HV_LDS := hv/arch/x86/basalt.lds
 
@@ -40,27 +42,30 @@ $(1)/obj/%.o: %.S mk/flags.mk
 
 $(1)/symbols0.S:
 	@mkdir -p $$(dir $$@)
-	python3 scripts/gen-symbols.py > $$@
+	@python3 scripts/gen-symbols.py > $$@
 
 $(1)/%.o: $(1)/%.S
-	$$(CC) $$(HV_ASFLAGS) -c $$< -o $$@
+	@$$(CC) $$(HV_ASFLAGS) -c $$< -o $$@
 
 $(1)/basalt-pass1: $$($(1)_OBJS) $(1)/symbols0.o $(HV_LDS)
-	$$(LD) $$(HV_LDFLAGS) -T $(HV_LDS) -o $$@ $$($(1)_OBJS) $(1)/symbols0.o
+	@echo "  LD      $$@"
+	@$$(LD) $$(HV_LDFLAGS) -T $(HV_LDS) -o $$@ $$($(1)_OBJS) $(1)/symbols0.o
 
 $(1)/symbols1.S: $(1)/basalt-pass1 scripts/gen-symbols.py
-	$$(NM) -n -S $$< > $(1)/pass1.nm
-	python3 scripts/gen-symbols.py $(1)/pass1.nm > $$@
+	@$$(NM) -n -S $$< > $(1)/pass1.nm
+	@python3 scripts/gen-symbols.py $(1)/pass1.nm > $$@
 
 $(1)/basalt-syms: $$($(1)_OBJS) $(1)/symbols1.o $(HV_LDS)
-	$$(LD) $$(HV_LDFLAGS) -T $(HV_LDS) -o $$@ $$($(1)_OBJS) $(1)/symbols1.o
+	@echo "  LD      $$@"
+	@$$(LD) $$(HV_LDFLAGS) -T $(HV_LDS) -o $$@ $$($(1)_OBJS) $(1)/symbols1.o
 	@$$(NM) -n $(1)/basalt-pass1 | grep -i ' t ' > $(1)/pass1.t
 	@$$(NM) -n $$@ | grep -i ' t ' > $(1)/pass2.t
 	@cmp -s $(1)/pass1.t $(1)/pass2.t || \
 	  { echo "symbol table moved code between link passes"; exit 1; }
 
 $(1)/basalt.elf: $(1)/basalt-syms
-	$$(OBJCOPY) -O elf32-i386 --strip-debug $$< $$@
+	@echo "  ELF32   $$@"
+	@$$(OBJCOPY) -O elf32-i386 --strip-debug $$< $$@
 
 -include $$($(1)_OBJS:.o=.d)
 endef

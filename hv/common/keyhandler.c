@@ -7,6 +7,8 @@
 #include <basalt/arch.h>
 #include <basalt/console.h>
 #include <basalt/cpu.h>
+#include <basalt/domain.h>
+#include <basalt/sched.h>
 #include <basalt/ipi.h>
 #include <basalt/mm.h>
 #include <basalt/spinlock.h>
@@ -62,19 +64,12 @@ static void key_time(unsigned char key)
 
 static void key_runqueues(unsigned char key)
 {
-	unsigned int c;
-
-	/* No scheduler yet: every CPU runs its idle loop. */
-	for_each_cpu(c, &cpu_online_mask)
-		printk(LOG_ALWAYS, " CPU%u (APIC %u): idle, %llu interrupts, %llu halts\n",
-		       c, cpu_table[c]->apic_id,
-		       (unsigned long long)cpu_table[c]->irqs,
-		       (unsigned long long)cpu_table[c]->halts);
+	sched_dump();
 }
 
 static void key_domains(unsigned char key)
 {
-	printk(LOG_ALWAYS, "No domains.\n");
+	domain_dump_all();
 }
 
 static void dump_this_cpu(void *unused)

@@ -5,6 +5,7 @@
  * once it is up.
  */
 #include <basalt/options.h>
+#include <basalt/bootdomain.h>
 #include <basalt/console.h>
 #include <basalt/drivers/uart.h>
 #include <basalt/lib/cmdline.h>
@@ -55,6 +56,7 @@ static const struct cmdline_option options[] = {
 	{ "noreboot", CMDLINE_BOOL, &opt_noreboot, 0, NULL },
 	{ "dom0", CMDLINE_CUSTOM, &opt_dom0_pvh, 0, parse_dom0 },
 	{ "maxcpus", CMDLINE_CUSTOM, &opt_maxcpus, 0, parse_maxcpus },
+	{ "domain", CMDLINE_CUSTOM, NULL, 0, bootdomain_option },
 };
 
 #define MAX_WARNINGS 16

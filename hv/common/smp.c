@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Cross-CPU function calls and TLB shootdowns, and the idle loop. One call
+ * Cross-CPU function calls and TLB shootdowns. One call
  * is in flight at a time (the lock serialises callers); targets run it in
  * interrupt context and clear their bit in the pending mask.
  */
@@ -8,7 +8,6 @@
 #include <basalt/arch.h>
 #include <basalt/assert.h>
 #include <basalt/cpu.h>
-#include <basalt/smp.h>
 #include <basalt/softirq.h>
 #include <basalt/spinlock.h>
 #include <asm/cpu.h>
@@ -95,21 +94,4 @@ void flush_tlb_mask(const cpumask_t *mask)
 void smp_stop_others(void)
 {
 	arch_send_nmi_others();
-}
-
-void cpu_idle_loop(void)
-{
-	struct cpu *c = this_cpu();
-
-	local_irq_enable();
-	for (;;) {
-		do_softirq();
-		local_irq_disable();
-		if (!softirq_pending()) {
-			c->halts++;
-			safe_halt(); /* returns with interrupts enabled */
-		} else {
-			local_irq_enable();
-		}
-	}
 }

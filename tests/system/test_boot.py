@@ -68,7 +68,7 @@ def boot_kernel(qemu, machine, smp):
     q.send("d")
     for cpu in range(smp):
         q.expect(rf"^\[ *[\d.]+\] CPU{cpu}: RFLAGS", start=mark)
-    q.expect(r"cpu_idle_loop", start=mark)
+    q.expect(r"sched_loop", start=mark)
     mark = q.mark()
     q.send("t")
     q.expect(r"Time: \d+\.\d+ s since boot", start=mark)

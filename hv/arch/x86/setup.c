@@ -19,7 +19,9 @@
 #include <basalt/mm.h>
 #include <basalt/options.h>
 #include <basalt/panic.h>
-#include <basalt/smp.h>
+#include <basalt/bootdomain.h>
+#include <basalt/sched.h>
+#include <asm/hvm.h>
 #include <basalt/spinlock.h>
 #include <basalt/time.h>
 #include <basalt/version.h>
@@ -29,9 +31,13 @@
 void pic_disable(void);
 void ioapic_mask_all(const struct acpi_info *acpi);
 void start_basalt(uint32_t magic, uint32_t info);
+void domain_subsys_init(void);
 __noreturn void boot_finish(void);
 
 struct uart_config console_uart = { 0x3f8, 115200, 8, 'n', 1 };
+struct boot_module boot_modules[BOOT_MAX_MODULES];
+unsigned int nr_boot_modules;
+char basalt_cmdline[BOOT_CMDLINE_MAX];
 
 static struct boot_info boot_info __initdata;
 static struct acpi_info acpi __initdata;
@@ -144,8 +150,12 @@ void __init start_basalt(uint32_t magic, uint32_t info)
 	paddr_t trampoline;
 
 	boot_ok = bootinfo_parse(magic, info, boot_map, NULL, &boot_info);
-	if (boot_ok)
+	if (boot_ok) {
 		options_parse(boot_info.cmdline);
+		strlcpy(basalt_cmdline, boot_info.cmdline, sizeof(basalt_cmdline));
+		nr_boot_modules = boot_info.nmodules;
+		memcpy(boot_modules, boot_info.modules, sizeof(boot_modules));
+	}
 	uart_init(&console_uart);
 	if (!boot_ok) {
 		printk(LOG_ALWAYS, "Basalt: not started by a multiboot loader "
@@ -184,8 +194,12 @@ void __init start_basalt(uint32_t magic, uint32_t info)
 	bsp->online = true;
 	cpumask_set(&cpu_online_mask, 0);
 	nr_cpus_online = 1;
+	sched_init_cpu(0);
+	domain_subsys_init();
 	local_irq_enable();
 
+	if (!hvm_init())
+		machine_power_off();
 	smp_boot_cpus(&acpi, opt_maxcpus ? opt_maxcpus : NR_CPUS, trampoline);
 	pr_info("CPUs: %u online (%u enabled in the MADT%s)\n", nr_cpus_online,
 		acpi.ncpus, opt_maxcpus ? ", limited by maxcpus" : "");
@@ -201,10 +215,12 @@ void __init start_basalt(uint32_t magic, uint32_t info)
 /* Not boot-only code: it frees the boot-only code it came from. */
 void boot_finish(void)
 {
+	unsigned int n;
+
 	mm_free_init_memory();
 	mem_dump();
-	printk(LOG_ALWAYS, "Basalt ready: %u CPU%s, no domains to run yet "
-	       "('h' for debug keys)\n", nr_cpus_online,
-	       nr_cpus_online == 1 ? "" : "s");
-	cpu_idle_loop();
+	n = bootdomains_create();
+	printk(LOG_ALWAYS, "Basalt ready: %u CPU%s, %u domain%s ('h' for debug keys)\n",
+	       nr_cpus_online, nr_cpus_online == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	sched_loop();
 }

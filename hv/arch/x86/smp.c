@@ -14,7 +14,8 @@
 #include <basalt/cpu.h>
 #include <basalt/lib/string.h>
 #include <basalt/panic.h>
-#include <basalt/smp.h>
+#include <basalt/sched.h>
+#include <asm/hvm.h>
 #include <basalt/time.h>
 
 struct trampoline_params {
@@ -47,12 +48,14 @@ __noreturn static void ap_start(struct cpu *c)
 	percpu_load(c);
 	apic_init_cpu();
 	timer_queue_init(c->id);
+	sched_init_cpu(c->id);
+	hvm_cpu_up();
 	c->online = true;
 	cpumask_set(&cpu_online_mask, c->id);
 	__atomic_fetch_add(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
 	/* Release pairs with the acquire load in start_one(). */
 	__atomic_store_n(&ap_alive, true, __ATOMIC_RELEASE);
-	cpu_idle_loop();
+	sched_loop();
 }
 
 static bool start_one(struct cpu *c, paddr_t trampoline)

@@ -56,6 +56,10 @@ struct boot_info {
 #define MB1_LOADER_MAGIC 0x2badb002u
 #define MB2_LOADER_MAGIC 0x36d76289u
 
+/* The modules, kept after boot (domains are rebuilt from them). */
+extern struct boot_module boot_modules[BOOT_MAX_MODULES];
+extern unsigned int nr_boot_modules;
+
 /*
  * Decode the loader's information at info (a physical address reachable
  * through map) given the magic value from EAX. Returns false when the

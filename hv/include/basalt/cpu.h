@@ -7,11 +7,14 @@
 #define BASALT_CPU_H
 
 #include <basalt/cpumask.h>
+#include <basalt/spinlock.h>
 #include <basalt/timer.h>
 #include <asm/cpu_arch.h>
 #include <stdint.h>
 
 #define CONSOLE_LINE_MAX 256
+
+struct vcpu;
 
 struct cpu {
 	struct cpu *self;         /* must stay first: %gs:0 */
@@ -26,6 +29,13 @@ struct cpu {
 	unsigned int line_len;
 	int line_level;
 	uint64_t line_start_ns;
+
+	/* scheduling: this CPU's run queue of vCPUs (round robin) */
+	struct vcpu *current_vcpu;
+	struct vcpu *runq_head, *runq_tail;
+	spinlock_t runq_lock;
+	struct timer slice_timer;
+	uint64_t idle_ns, idle_start_ns;
 
 	/* statistics */
 	uint64_t irqs;

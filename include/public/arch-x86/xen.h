@@ -91,11 +91,13 @@ typedef struct xen_cpuid_leaf {
     uint32_t leaf, subleaf;
     uint32_t a, b, c, d;
 } xen_cpuid_leaf_t;
+DEFINE_XEN_GUEST_HANDLE(xen_cpuid_leaf_t);
 
 typedef struct xen_msr_entry {
     uint32_t idx;
     uint32_t flags;
     uint64_t val;
 } xen_msr_entry_t;
+DEFINE_XEN_GUEST_HANDLE(xen_msr_entry_t);
 
 #endif /* PUBLIC_ARCH_X86_XEN_H */

@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The PVH domain builder: guest RAM from 0 (the low 1 MiB included), the
+ * kernel ELF loaded at its physical addresses, the ramdisk at the top of
+ * RAM, and the start-of-day structures (hvm_start_info, module list,
+ * memory map, command line) in a reserved area below 1 MiB. vCPU 0 starts
+ * at the kernel's PVH entry with EBX pointing at hvm_start_info.
+ */
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/page.h>
+#include <basalt/bootinfo.h>
+#include <basalt/console.h>
+#include <basalt/domain.h>
+#include <basalt/errno.h>
+#include <basalt/pvh_elf.h>
+#include <basalt/lib/string.h>
+#include <public/arch-x86/hvm/start_info.h>
+#include <public/xen.h>
+
+#define INFO_AREA      0xe0000ull   /* reserved in the guest's memory map */
+#define INFO_AREA_END  0x100000ull
+#define START_INFO     (INFO_AREA)
+#define MODLIST        (INFO_AREA + 0x100)
+#define MEMMAP         (INFO_AREA + 0x200)
+#define CMDLINE        (INFO_AREA + 0x400)
+#define E820_RAM       1
+#define E820_RESERVED  2
+
+int arch_domain_build(struct domain *d);
+void arch_domain_teardown(struct domain *d);
+unsigned int arch_domain_memory_map(struct domain *d, void *buf,
+				    unsigned int max_entries);
+
+struct e820 {
+	uint64_t addr, size;
+	uint32_t type;
+} __packed;
+
+static unsigned int memory_map(struct domain *d, struct hvm_memmap_table_entry *m)
+{
+	m[0] = (struct hvm_memmap_table_entry){ 0, INFO_AREA, E820_RAM, 0 };
+	m[1] = (struct hvm_memmap_table_entry){ INFO_AREA, INFO_AREA_END - INFO_AREA,
+						E820_RESERVED, 0 };
+	m[2] = (struct hvm_memmap_table_entry){ INFO_AREA_END,
+						d->cfg.memory - INFO_AREA_END,
+						E820_RAM, 0 };
+	return 3;
+}
+
+unsigned int arch_domain_memory_map(struct domain *d, void *buf,
+				    unsigned int max_entries)
+{
+	struct hvm_memmap_table_entry m[3];
+	unsigned int n = memory_map(d, m);
+	struct e820 *out = buf;
+
+	if (n > max_entries)
+		n = max_entries;
+	for (unsigned int i = 0; i < n; i++) {
+		out[i].addr = m[i].addr;
+		out[i].size = m[i].size;
+		out[i].type = m[i].type;
+	}
+	return n;
+}
+
+static int load_kernel(struct domain *d, const struct boot_module *m,
+		       uint32_t *entry, uint64_t *kernel_end)
+{
+	struct pvh_image img;
+	char err[128];
+	const uint8_t *image = phys_to_virt(m->start);
+
+	if (!pvh_elf_parse(image, m->end - m->start, d->cfg.memory, &img, err,
+			   sizeof(err))) {
+		pr_err("d%u (%s): kernel module %d rejected: %s\n", d->domid,
+		       d->name, d->cfg.kernel_module, err);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < img.nsegs; i++) {
+		const struct pvh_segment *s = &img.segs[i];
+		if (s->paddr < INFO_AREA_END && s->paddr + s->memsz > INFO_AREA) {
+			pr_err("d%u (%s): kernel segment %#llx-%#llx overlaps the "
+			       "start-of-day area %#llx-%#llx\n", d->domid, d->name,
+			       (unsigned long long)s->paddr,
+			       (unsigned long long)(s->paddr + s->memsz),
+			       INFO_AREA, INFO_AREA_END);
+			return -EINVAL;
+		}
+		/* The rest (memsz - filesz) is fresh memory: already zero. */
+		if (gpa_write(d, s->paddr, image + s->offset, s->filesz))
+			return -EFAULT;
+	}
+	*entry = img.entry;
+	*kernel_end = img.highest;
+	return 0;
+}
+
+static int build_start_info(struct domain *d, uint64_t kernel_end)
+{
+	struct hvm_start_info si = {
+		.magic = XEN_HVM_START_MAGIC_VALUE,
+		.version = 1,
+		.flags = d->is_initial ? (SIF_PRIVILEGED | SIF_INITDOMAIN) : 0,
+		.memmap_paddr = MEMMAP,
+	};
+	struct hvm_memmap_table_entry map[3];
+	struct hvm_modlist_entry mod = { 0 };
+	size_t clen = strlen(d->cfg.cmdline);
+
+	si.memmap_entries = memory_map(d, map);
+	if (clen) {
+		if (gpa_write(d, CMDLINE, d->cfg.cmdline, clen + 1))
+			return -EFAULT;
+		si.cmdline_paddr = CMDLINE;
+	}
+	if (d->cfg.ramdisk_module >= 0) {
+		const struct boot_module *rd = &boot_modules[d->cfg.ramdisk_module];
+		uint64_t size = rd->end - rd->start;
+		uint64_t at = (d->cfg.memory - size) & PAGE_MASK;
+
+		if (size > d->cfg.memory || at < kernel_end || at < INFO_AREA_END) {
+			pr_err("d%u (%s): ramdisk (%llu KiB) does not fit in %llu MiB "
+			       "above the kernel\n", d->domid, d->name,
+			       (unsigned long long)size / 1024,
+			       (unsigned long long)(d->cfg.memory >> 20));
+			return -ENOMEM;
+		}
+		if (gpa_write(d, at, phys_to_virt(rd->start), size))
+			return -EFAULT;
+		mod.paddr = at;
+		mod.size = size;
+		si.nr_modules = 1;
+		si.modlist_paddr = MODLIST;
+		if (gpa_write(d, MODLIST, &mod, sizeof(mod)))
+			return -EFAULT;
+	}
+	if (gpa_write(d, MEMMAP, map, sizeof(map)) ||
+	    gpa_write(d, START_INFO, &si, sizeof(si)))
+		return -EFAULT;
+	return 0;
+}
+
+int arch_domain_build(struct domain *d)
+{
+	uint32_t entry;
+	uint64_t kernel_end;
+	int rc;
+
+	rc = p2m_populate_ram(&d->p2m, 0, d->cfg.memory);
+	if (rc) {
+		pr_err("d%u (%s): not enough memory for %llu MiB\n", d->domid,
+		       d->name, (unsigned long long)(d->cfg.memory >> 20));
+		return rc;
+	}
+	rc = load_kernel(d, &boot_modules[d->cfg.kernel_module], &entry, &kernel_end);
+	if (rc)
+		return rc;
+	rc = build_start_info(d, kernel_end);
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		d->vcpus[i]->arch.msr_pat = 0x0007040600070406ull;
+		hvm->set_tsc_offset(d->vcpus[i], 0);
+	}
+	hvm->vcpu_reset_pvh(d->vcpus[0], entry, (uint32_t)START_INFO);
+	pr_info("d%u (%s): %s domain, %llu MiB, %u vCPU%s, entry %#x%s%s\n",
+		d->domid, d->name, d->is_initial ? "initial" : "unprivileged",
+		(unsigned long long)(d->cfg.memory >> 20), d->nr_vcpus,
+		d->nr_vcpus == 1 ? "" : "s", entry,
+		d->cfg.cmdline[0] ? ", cmdline: " : "", d->cfg.cmdline);
+	return 0;
+}
+
+void arch_domain_teardown(struct domain *d)
+{
+}

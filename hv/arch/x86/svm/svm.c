@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: MIT
+/*
+ * AMD SVM backend of the vCPU interface: per-CPU enabling, the VMCB of
+ * each vCPU with Basalt's fixed intercept policy, entry and exit. Raw
+ * exits are translated into struct vm_exit here and handled in common
+ * code (hvm/exit.c).
+ */
+#include <asm/cpu.h>
+#include <asm/hvm.h>
+#include <asm/domain.h>
+#include <asm/page.h>
+#include <basalt/console.h>
+#include <basalt/cpu.h>
+#include <basalt/domain.h>
+#include <basalt/errno.h>
+#include <basalt/mm.h>
+#include <basalt/lib/string.h>
+#include "vmcb.h"
+
+#define MSR_VM_CR       0xc0010114
+#define MSR_VM_HSAVE_PA 0xc0010117
+#define EFER_SVME       (1ull << 12)
+#define VM_CR_SVMDIS    (1ull << 4)
+
+/* CPUID 0x8000000A EDX */
+#define SVM_FEATURE_NPT      (1u << 0)
+#define SVM_FEATURE_NRIPS    (1u << 3)
+#define SVM_FEATURE_CLEAN    (1u << 5)
+#define SVM_FEATURE_FLUSHASID (1u << 6)
+#define SVM_FEATURE_DECODE   (1u << 7)
+
+void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_save);
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	uint8_t *msrpm;          /* 8 KiB: 2 bits per MSR, set = intercept */
+	unsigned int last_cpu;   /* host CPU of the last entry */
+	bool flush;              /* flush guest TLB at the next entry */
+};
+
+struct svm_cpu {
+	void *hsave;             /* VM_HSAVE_PA area */
+	void *host_save;         /* VMSAVE/VMLOAD area for host state */
+	struct vcpu *last_vcpu;
+};
+
+static struct svm_cpu *svm_cpus[NR_CPUS];
+static uint8_t *iopm;        /* 12 KiB, shared: intercept every port */
+static uint32_t svm_features;
+
+static struct svm_vcpu *sv(struct vcpu *v)
+{
+	return v->arch.vendor;
+}
+
+static bool svm_cpu_up(void)
+{
+	struct svm_cpu *c = xzalloc_obj(struct svm_cpu);
+
+	if (!c)
+		return false;
+	c->hsave = alloc_page();
+	c->host_save = alloc_page();
+	if (!c->hsave || !c->host_save)
+		return false;
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(c->hsave));
+	svm_cpus[this_cpu()->id] = c;
+	return true;
+}
+
+static void seg_set(struct vmcb_seg *s, uint16_t sel, uint16_t attr,
+		    uint32_t limit, uint64_t base)
+{
+	s->sel = sel;
+	s->attr = attr;
+	s->limit = limit;
+	s->base = base;
+}
+
+static int svm_vcpu_create(struct vcpu *v)
+{
+	struct svm_vcpu *s = xzalloc_obj(struct svm_vcpu);
+	struct vmcb_control *ctl;
+
+	if (!s)
+		return -ENOMEM;
+	s->vmcb = alloc_page();
+	s->msrpm = alloc_pages(1);
+	if (!s->vmcb || !s->msrpm) {
+		free_page(s->vmcb);
+		free_pages(s->msrpm, 1);
+		xfree(s);
+		return -ENOMEM;
+	}
+	memset(s->msrpm, 0xff, 2 * PAGE_SIZE);
+	s->last_cpu = ~0u;
+	s->flush = true;
+	v->arch.vendor = s;
+
+	ctl = &s->vmcb->ctl;
+	/* The fixed policy (docs/SUPPORT.md): exceptions #DB and #AC are
+	 * intercepted and reflected so a guest cannot loop the CPU in
+	 * exception delivery (XSA-156). */
+	ctl->intercept_exceptions = (1u << 1) | (1u << 17);
+	ctl->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
+			       INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_INVD |
+			       INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
+			       INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
+	ctl->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
+			       INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
+			       INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
+			       INTERCEPT_MONITOR | INTERCEPT_MWAIT |
+			       INTERCEPT_MWAIT_C | INTERCEPT_XSETBV;
+	ctl->iopm_base_pa = virt_to_phys(iopm);
+	ctl->msrpm_base_pa = virt_to_phys(s->msrpm);
+	ctl->asid = 1;
+	ctl->np_enable = 1;
+	/* Physical interrupts are masked by the host's IF, not the guest's. */
+	ctl->vintr = VINTR_MASKING;
+	return 0;
+}
+
+static void svm_vcpu_destroy(struct vcpu *v)
+{
+	struct svm_vcpu *s = sv(v);
+
+	if (!s)
+		return;
+	free_page(s->vmcb);
+	free_pages(s->msrpm, 1);
+	xfree(s);
+	v->arch.vendor = NULL;
+}
+
+static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
+{
+	struct vmcb_save *st = &sv(v)->vmcb->save;
+
+	memset(st, 0, sizeof(*st));
+	/* Flat 32-bit protected mode, paging off (Xen's PVH start state). */
+	seg_set(&st->cs, 0x10, 0xc9b, 0xffffffff, 0);
+	seg_set(&st->ds, 0x18, 0xc93, 0xffffffff, 0);
+	seg_set(&st->es, 0x18, 0xc93, 0xffffffff, 0);
+	seg_set(&st->ss, 0x18, 0xc93, 0xffffffff, 0);
+	seg_set(&st->fs, 0x18, 0xc93, 0xffffffff, 0);
+	seg_set(&st->gs, 0x18, 0xc93, 0xffffffff, 0);
+	seg_set(&st->tr, 0x20, 0x08b, 0x67, 0);
+	seg_set(&st->ldtr, 0, 0x082, 0, 0);
+	seg_set(&st->gdtr, 0, 0, 0xffff, 0);
+	seg_set(&st->idtr, 0, 0, 0xffff, 0);
+	st->cpl = 0;
+	st->efer = EFER_SVME;
+	st->cr0 = CR0_PE | (1ull << 4); /* PE, ET */
+	st->cr3 = 0;
+	st->cr4 = 0;
+	st->dr6 = 0xffff0ff0;
+	st->dr7 = 0x400;
+	st->rflags = 0x2;
+	st->rip = entry;
+	st->g_pat = 0x0007040600070406ull;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.rbx = ebx;
+	v->arch.regs.rip = entry;
+	v->arch.regs.rflags = 0x2;
+	sv(v)->vmcb->ctl.eventinj = 0;
+	sv(v)->flush = true;
+}
+
+static enum exit_kind decode_exit(struct vmcb *vmcb, struct vm_exit *e)
+{
+	uint64_t code = vmcb->ctl.exitcode;
+	uint64_t i1 = vmcb->ctl.exitinfo1;
+
+	e->raw = code;
+	e->next_rip = (svm_features & SVM_FEATURE_NRIPS) ? vmcb->ctl.next_rip : 0;
+	if (code >= VMEXIT_EXCP_BASE && code < VMEXIT_EXCP_BASE + 32) {
+		e->exc.vector = (uint8_t)(code - VMEXIT_EXCP_BASE);
+		e->exc.has_error = e->exc.vector == 17; /* #AC has one (0) */
+		e->exc.error = (uint32_t)i1;
+		return EXIT_EXCEPTION;
+	}
+	switch (code) {
+	case VMEXIT_INTR: return EXIT_INTR;
+	case VMEXIT_NMI: return EXIT_NMI;
+	case VMEXIT_SMI: return EXIT_SMI;
+	case VMEXIT_INIT: return EXIT_INIT;
+	case VMEXIT_VINTR: return EXIT_VINTR;
+	case VMEXIT_CPUID: return EXIT_CPUID;
+	case VMEXIT_HLT: return EXIT_HLT;
+	case VMEXIT_INVD: return EXIT_INVD;
+	case VMEXIT_WBINVD: return EXIT_WBINVD;
+	case VMEXIT_PAUSE: return EXIT_PAUSE;
+	case VMEXIT_RDTSC: return EXIT_RDTSC;
+	case VMEXIT_XSETBV: return EXIT_XSETBV;
+	case VMEXIT_SHUTDOWN: return EXIT_SHUTDOWN;
+	case VMEXIT_VMMCALL: return EXIT_HYPERCALL;
+	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE:
+	case VMEXIT_STGI: case VMEXIT_CLGI: case VMEXIT_SKINIT:
+	case VMEXIT_INVLPGA: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
+	case VMEXIT_MWAIT_C:
+		return EXIT_UD_INSN;
+	case VMEXIT_IOIO:
+		e->io.in = i1 & 1;
+		e->io.string = i1 & (1u << 2);
+		e->io.rep = i1 & (1u << 3);
+		e->io.bytes = (i1 & (1u << 4)) ? 1 : (i1 & (1u << 5)) ? 2 : 4;
+		e->io.addr_bits = (i1 & (1u << 7)) ? 16 : (i1 & (1u << 8)) ? 32 : 64;
+		e->io.seg = (enum x86_segreg)((i1 >> 10) & 7);
+		e->io.port = (uint16_t)(i1 >> 16);
+		/* The I/O intercept always carries the next RIP (APM 15.10.2). */
+		e->next_rip = vmcb->ctl.exitinfo2;
+		return EXIT_IO;
+	case VMEXIT_MSR:
+		e->msr.write = i1 & 1; /* the index is in guest ECX */
+		return EXIT_MSR;
+	case VMEXIT_NPF:
+		e->npf.gpa = vmcb->ctl.exitinfo2;
+		e->npf.present = i1 & 1;
+		e->npf.write = i1 & 2;
+		e->npf.user = i1 & 4;
+		e->npf.fetch = i1 & 0x10;
+		e->npf.in_walk = i1 & (1ull << 33);
+		return EXIT_NPF;
+	case VMEXIT_INVALID:
+		return EXIT_INVALID;
+	default:
+		return EXIT_UNKNOWN;
+	}
+}
+
+static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
+{
+	struct svm_vcpu *s = sv(v);
+	struct vmcb *vmcb = s->vmcb;
+	struct svm_cpu *c = svm_cpus[this_cpu()->id];
+	uint64_t intinfo;
+
+	/* Another vCPU ran here, or this one ran elsewhere: its guest TLB
+	 * entries (one ASID for all) may be stale. No flush-by-ASID on the
+	 * test bed, so flush everything. */
+	if (c->last_vcpu != v || s->last_cpu != this_cpu()->id || s->flush) {
+		vmcb->ctl.tlb_control = TLB_CONTROL_FLUSH_ALL;
+		s->flush = false;
+	}
+	c->last_vcpu = v;
+	s->last_cpu = this_cpu()->id;
+
+	if (v->arch.pending.valid && !(vmcb->ctl.eventinj & EVENT_VALID)) {
+		const struct hvm_event *ev = &v->arch.pending;
+		if (ev->type == EVENT_EXCEPTION && ev->vector == 14)
+			vmcb->save.cr2 = ev->cr2;
+		vmcb->ctl.eventinj = ev->vector |
+			((uint64_t)ev->type << EVENT_TYPE_SHIFT) | EVENT_VALID |
+			(ev->has_error ? EVENT_HAS_ERROR |
+			 ((uint64_t)ev->error << 32) : 0);
+		v->arch.pending.valid = false;
+	}
+	/* Moving RIP past an instruction ends its interrupt shadow. */
+	if (vmcb->save.rip != v->arch.regs.rip)
+		vmcb->ctl.interrupt_shadow = 0;
+	vmcb->save.rax = v->arch.regs.rax;
+	vmcb->save.rsp = v->arch.regs.rsp;
+	vmcb->save.rip = v->arch.regs.rip;
+	vmcb->save.rflags = v->arch.regs.rflags;
+
+	/* GIF=0 keeps interrupts off until we are back; with the host's IF
+	 * set at VMRUN, a physical interrupt ends guest execution (INTR). */
+	__asm__ __volatile__("clgi; sti" ::: "memory");
+	svm_enter(&v->arch.regs, virt_to_phys(vmcb), virt_to_phys(c->host_save));
+	__asm__ __volatile__("cli; stgi" ::: "memory");
+
+	v->arch.regs.rax = vmcb->save.rax;
+	v->arch.regs.rsp = vmcb->save.rsp;
+	v->arch.regs.rip = vmcb->save.rip;
+	v->arch.regs.rflags = vmcb->save.rflags;
+	vmcb->ctl.tlb_control = TLB_CONTROL_NONE;
+
+	/* An event interrupted by the exit is delivered again next time. */
+	intinfo = vmcb->ctl.exitintinfo;
+	vmcb->ctl.eventinj = (intinfo & EVENT_VALID) ? intinfo : 0;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = decode_exit(vmcb, e);
+	if (e->kind == EXIT_MSR)
+		e->msr.index = (uint32_t)v->arch.regs.rcx;
+}
+
+static void svm_get_segment(struct vcpu *v, enum x86_segreg sreg,
+			    struct segment *out)
+{
+	struct vmcb_save *st = &sv(v)->vmcb->save;
+	const struct vmcb_seg *segs[] = {
+		[SEG_ES] = &st->es, [SEG_CS] = &st->cs, [SEG_SS] = &st->ss,
+		[SEG_DS] = &st->ds, [SEG_FS] = &st->fs, [SEG_GS] = &st->gs,
+		[SEG_LDTR] = &st->ldtr, [SEG_TR] = &st->tr,
+		[SEG_GDTR] = &st->gdtr, [SEG_IDTR] = &st->idtr,
+	};
+	const struct vmcb_seg *s = segs[sreg];
+
+	out->sel = s->sel;
+	out->attr = s->attr;
+	out->limit = s->limit;
+	out->base = s->base;
+}
+
+static uint64_t svm_get_cr(struct vcpu *v, unsigned int cr)
+{
+	struct vmcb_save *st = &sv(v)->vmcb->save;
+
+	switch (cr) {
+	case 0: return st->cr0;
+	case 2: return st->cr2;
+	case 3: return st->cr3;
+	case 4: return st->cr4;
+	default: return 0;
+	}
+}
+
+static uint64_t svm_get_efer(struct vcpu *v)
+{
+	return sv(v)->vmcb->save.efer & ~EFER_SVME;
+}
+
+static void svm_set_efer(struct vcpu *v, uint64_t efer)
+{
+	/* SVME must stay set in the VMCB or VMRUN fails. */
+	sv(v)->vmcb->save.efer = efer | EFER_SVME;
+}
+
+static unsigned int svm_get_cpl(struct vcpu *v)
+{
+	return sv(v)->vmcb->save.cpl;
+}
+
+static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
+{
+	v->arch.pending = *ev;
+	v->arch.pending.valid = true;
+}
+
+static void svm_request_irq_window(struct vcpu *v, bool on)
+{
+	struct vmcb_control *ctl = &sv(v)->vmcb->ctl;
+
+	if (on) {
+		ctl->vintr |= VINTR_V_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT);
+		ctl->intercept_misc1 |= INTERCEPT_VINTR;
+	} else {
+		ctl->vintr &= ~(VINTR_V_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT));
+		ctl->intercept_misc1 &= ~INTERCEPT_VINTR;
+	}
+}
+
+static void svm_set_tsc_offset(struct vcpu *v, int64_t offset)
+{
+	sv(v)->vmcb->ctl.tsc_offset = (uint64_t)offset;
+}
+
+static void svm_set_p2m_root(struct vcpu *v, paddr_t root)
+{
+	sv(v)->vmcb->ctl.n_cr3 = root;
+	sv(v)->flush = true;
+}
+
+static void svm_flush_guest_tlb(struct vcpu *v)
+{
+	sv(v)->flush = true;
+}
+
+static void svm_set_msr_intercept(struct vcpu *v, uint32_t msr, bool rd, bool wr)
+{
+	uint8_t *pm = sv(v)->msrpm;
+	uint32_t base;
+
+	if (msr <= 0x1fff)
+		base = 0;
+	else if (msr - 0xc0000000u <= 0x1fff)
+		base = 0x800;
+	else if (msr - 0xc0010000u <= 0x1fff)
+		base = 0x1000;
+	else
+		return; /* always intercepted */
+	uint32_t bit = (msr & 0x1fff) * 2;
+	uint8_t *byte = pm + base + bit / 8;
+	*byte = (uint8_t)((*byte & ~(3u << (bit % 8))) |
+			  ((rd ? 1u : 0) << (bit % 8)) |
+			  ((wr ? 2u : 0) << (bit % 8)));
+}
+
+static void svm_dump(struct vcpu *v)
+{
+	struct vmcb *vmcb = sv(v)->vmcb;
+
+	printk(LOG_ALWAYS, "  rip %#llx rsp %#llx cr0 %#llx cr3 %#llx cr4 %#llx efer %#llx cpl %u\n",
+	       (unsigned long long)v->arch.regs.rip,
+	       (unsigned long long)v->arch.regs.rsp,
+	       (unsigned long long)vmcb->save.cr0,
+	       (unsigned long long)vmcb->save.cr3,
+	       (unsigned long long)vmcb->save.cr4,
+	       (unsigned long long)vmcb->save.efer, vmcb->save.cpl);
+}
+
+static const struct hvm_ops svm_ops = {
+	.name = "AMD SVM",
+	.cpu_up = svm_cpu_up,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_destroy = svm_vcpu_destroy,
+	.vcpu_reset_pvh = svm_vcpu_reset_pvh,
+	.vcpu_run = svm_vcpu_run,
+	.get_segment = svm_get_segment,
+	.get_cr = svm_get_cr,
+	.get_efer = svm_get_efer,
+	.set_efer = svm_set_efer,
+	.get_cpl = svm_get_cpl,
+	.inject_event = svm_inject_event,
+	.request_irq_window = svm_request_irq_window,
+	.set_tsc_offset = svm_set_tsc_offset,
+	.set_p2m_root = svm_set_p2m_root,
+	.flush_guest_tlb = svm_flush_guest_tlb,
+	.set_msr_intercept = svm_set_msr_intercept,
+	.dump = svm_dump,
+};
+
+const struct hvm_ops *svm_probe(void)
+{
+	struct cpuid_regs r = cpuid(0x80000000, 0);
+
+	if (r.eax < 0x8000000a || !(cpuid(0x80000001, 0).ecx & (1u << 2)))
+		return NULL;
+	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
+		return NULL;
+	svm_features = cpuid(0x8000000a, 0).edx;
+	if (!(svm_features & SVM_FEATURE_NPT))
+		return NULL;
+	iopm = alloc_pages(2); /* 12 KiB used */
+	if (!iopm)
+		return NULL;
+	memset(iopm, 0xff, 4 * PAGE_SIZE);
+	pr_info("SVM: nested paging; NRIP save %s, VMCB clean bits %s, "
+		"flush by ASID %s, decode assists %s\n",
+		svm_features & SVM_FEATURE_NRIPS ? "yes" : "no",
+		svm_features & SVM_FEATURE_CLEAN ? "yes" : "no",
+		svm_features & SVM_FEATURE_FLUSHASID ? "yes" : "no",
+		svm_features & SVM_FEATURE_DECODE ? "yes" : "no");
+	return &svm_ops;
+}

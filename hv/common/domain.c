@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Domain life cycle: create, pause, shut down (with the configured
+ * on_poweroff/on_reboot/on_crash action), crash, destroy. Destruction is
+ * finished by the reaper on CPU 0 once no CPU runs the domain's vCPUs;
+ * when the last domain is gone, Basalt powers off.
+ */
+#include <basalt/domain.h>
+#include <basalt/arch.h>
+#include <basalt/assert.h>
+#include <basalt/console.h>
+#include <basalt/cpu.h>
+#include <basalt/errno.h>
+#include <basalt/mm.h>
+#include <basalt/sched.h>
+#include <basalt/softirq.h>
+#include <basalt/time.h>
+#include <basalt/lib/format.h>
+#include <basalt/lib/string.h>
+#include <public/sched.h>
+
+/* arch hooks */
+int arch_domain_build(struct domain *d);
+void arch_domain_teardown(struct domain *d);
+
+static DEFINE_SPINLOCK(domlist_lock);
+static struct domain *domain_list;
+static unsigned int domains_ever;
+static struct timer reaper_retry;
+
+static void list_add(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+
+	d->next = domain_list;
+	domain_list = d;
+	domains_ever++;
+	spin_unlock_irqrestore(&domlist_lock, f);
+}
+
+static void list_del(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+	struct domain **pp = &domain_list;
+
+	while (*pp && *pp != d)
+		pp = &(*pp)->next;
+	if (*pp)
+		*pp = d->next;
+	spin_unlock_irqrestore(&domlist_lock, f);
+}
+
+struct domain *domain_by_id(unsigned int domid)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+	struct domain *d;
+
+	for (d = domain_list; d; d = d->next)
+		if (d->domid == domid)
+			break;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	return d;
+}
+
+unsigned int domain_count(void)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+	unsigned int n = 0;
+
+	for (struct domain *d = domain_list; d; d = d->next)
+		n++;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	return n;
+}
+
+static void free_domain(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		if (d->vcpus[i]) {
+			hvm->vcpu_destroy(d->vcpus[i]);
+			xfree(d->vcpus[i]);
+		}
+	}
+	arch_domain_teardown(d);
+	p2m_teardown(&d->p2m);
+	free_page(d->shared_info);
+	xfree(d);
+}
+
+struct domain *domain_create(unsigned int domid, const struct domain_config *cfg)
+{
+	struct domain *d = xzalloc_obj(struct domain);
+	int err;
+
+	if (!d) {
+		pr_err("d%u: out of memory for the domain\n", domid);
+		return NULL;
+	}
+	d->domid = domid;
+	d->cfg = *cfg;
+	strlcpy(d->name, cfg->name, sizeof(d->name));
+	d->is_initial = cfg->initial;
+	d->refcount = 1;
+	d->state = DOMAIN_RUNNING;
+	d->shared_info_gfn = ~0ull;
+	d->log_tokens = 20;
+	spin_lock_init(&d->lock, "domain");
+	d->shared_info = alloc_page();
+	err = d->shared_info ? p2m_init(&d->p2m) : -ENOMEM;
+	if (err)
+		goto fail;
+	d->nr_vcpus = cfg->vcpus;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *v = xzalloc_obj(struct vcpu);
+		if (!v) {
+			err = -ENOMEM;
+			goto fail;
+		}
+		v->vcpu_id = i;
+		v->domain = d;
+		/* Only vCPU 0 starts; the others wait for the guest to bring
+		 * them up. */
+		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
+		d->vcpus[i] = v;
+		err = hvm->vcpu_create(v);
+		if (err)
+			goto fail;
+		hvm->set_p2m_root(v, p2m_root_pa(&d->p2m));
+	}
+	err = arch_domain_build(d);
+	if (err)
+		goto fail;
+	list_add(d);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		sched_add_vcpu(d->vcpus[i], (domid + i) % nr_cpus_online);
+	return d;
+fail:
+	pr_err("d%u (%s): cannot be created (error %d)\n", domid, d->name, err);
+	free_domain(d);
+	return NULL;
+}
+
+void domain_get(struct domain *d)
+{
+	__atomic_fetch_add(&d->refcount, 1, __ATOMIC_SEQ_CST);
+}
+
+void domain_put(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->refcount, 1, __ATOMIC_SEQ_CST) == 0)
+		free_domain(d);
+}
+
+void domain_pause(struct domain *d)
+{
+	__atomic_fetch_add(&d->pause_count, 1, __ATOMIC_SEQ_CST);
+	/* A running vCPU leaves its CPU at its next exit. */
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i]->running)
+			softirq_raise_on(d->vcpus[i]->processor, SOFTIRQ_SCHEDULE);
+}
+
+void domain_unpause(struct domain *d)
+{
+	if (__atomic_sub_fetch(&d->pause_count, 1, __ATOMIC_SEQ_CST) == 0)
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			sched_wake(d->vcpus[i]);
+}
+
+bool domain_may_log(struct domain *d)
+{
+	uint64_t now = now_ns();
+
+	/* 10 lines a second, bursts of 20. */
+	if (now - d->log_refill_ns >= 100 * NSEC_PER_MSEC) {
+		uint64_t add = (now - d->log_refill_ns) / (100 * NSEC_PER_MSEC);
+		d->log_tokens = MIN(20, d->log_tokens + add);
+		d->log_refill_ns = now;
+	}
+	if (!d->log_tokens)
+		return false;
+	d->log_tokens--;
+	return true;
+}
+
+static void console_flush_line(struct domain *d)
+{
+	char *h = d->con_history[d->con_history_next];
+
+	d->con_line[d->con_len] = '\0';
+	printk(console_cfg.guest_loglvl >= LOG_INFO ? LOG_ALWAYS : LOG_DEBUG,
+	       "(d%u) %s\n", d->domid, d->con_line);
+	strlcpy(h, d->con_line, sizeof(d->con_history[0]));
+	d->con_history_next = (d->con_history_next + 1) % CONSOLE_HISTORY;
+	d->con_len = 0;
+}
+
+void domain_console_put(struct domain *d, const char *buf, size_t len)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+
+	for (size_t i = 0; i < len; i++) {
+		char c = buf[i];
+		if (c == '\n') {
+			console_flush_line(d);
+			continue;
+		}
+		if (c == '\r')
+			continue;
+		/* Keep the console readable: no control characters. */
+		if ((unsigned char)c < 0x20 && c != '\t')
+			c = '?';
+		d->con_line[d->con_len++] = c;
+		if (d->con_len == sizeof(d->con_line) - 1)
+			console_flush_line(d);
+	}
+	spin_unlock_irqrestore(&d->lock, f);
+}
+
+static const char *reason_name(unsigned int r)
+{
+	switch (r) {
+	case SHUTDOWN_poweroff: return "poweroff";
+	case SHUTDOWN_reboot: return "reboot";
+	case SHUTDOWN_suspend: return "suspend";
+	case SHUTDOWN_crash: return "crash";
+	case SHUTDOWN_watchdog: return "watchdog";
+	case SHUTDOWN_soft_reset: return "soft_reset";
+	default: return "unknown";
+	}
+}
+
+#define MAX_DOMID 1024
+static bool restart_pending[MAX_DOMID]; /* by domid */
+
+void domain_shutdown(struct domain *d, unsigned int reason)
+{
+	enum domain_action action;
+	uint64_t f = spin_lock_irqsave(&d->lock);
+
+	if (d->state != DOMAIN_RUNNING) {
+		spin_unlock_irqrestore(&d->lock, f);
+		return;
+	}
+	d->state = DOMAIN_SHUTDOWN;
+	d->shutdown_reason = reason;
+	spin_unlock_irqrestore(&d->lock, f);
+
+	switch (reason) {
+	case SHUTDOWN_poweroff: action = d->cfg.on_poweroff; break;
+	case SHUTDOWN_reboot: action = d->cfg.on_reboot; break;
+	case SHUTDOWN_crash:
+	case SHUTDOWN_watchdog: action = d->cfg.on_crash; break;
+	default: action = ACTION_PRESERVE; break;
+	}
+	pr_info("d%u (%s): shut down: %s (code %u), action %s\n", d->domid,
+		d->name, reason_name(reason), d->shutdown_code,
+		action == ACTION_DESTROY ? "destroy" :
+		action == ACTION_RESTART ? "restart" : "preserve");
+	if (action == ACTION_PRESERVE)
+		return;
+	if (action == ACTION_RESTART && d->domid < ARRAY_SIZE(restart_pending))
+		restart_pending[d->domid] = true;
+	domain_destroy(d);
+}
+
+void domain_crash(struct domain *d, const char *fmt, ...)
+{
+	char why[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (d->state != DOMAIN_RUNNING)
+		return;
+	pr_err("d%u (%s) crashed: %s\n", d->domid, d->name, why);
+	/* The last lines it printed say what it was doing. */
+	for (unsigned int i = 0; i < CONSOLE_HISTORY; i++) {
+		const char *h = d->con_history[(d->con_history_next + i) % CONSOLE_HISTORY];
+		if (h[0])
+			pr_err("d%u last console: %s\n", d->domid, h);
+	}
+	d->shutdown_code = 0;
+	domain_shutdown(d, SHUTDOWN_crash);
+}
+
+void domain_destroy(struct domain *d)
+{
+	uint64_t f = spin_lock_irqsave(&d->lock);
+
+	d->state = DOMAIN_DYING;
+	spin_unlock_irqrestore(&d->lock, f);
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		sched_remove_vcpu(d->vcpus[i]);
+	softirq_raise_on(0, SOFTIRQ_DOMAIN_REAPER);
+}
+
+static void reaper_softirq(void)
+{
+	struct domain *d, *next;
+	bool again = false;
+
+	for (d = domain_list; d; d = next) {
+		bool busy = false;
+		unsigned int domid;
+		struct domain_config cfg;
+
+		next = d->next;
+		if (d->state != DOMAIN_DYING)
+			continue;
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			busy |= READ_ONCE(d->vcpus[i]->running);
+		if (busy) {
+			again = true;
+			continue;
+		}
+		domid = d->domid;
+		cfg = d->cfg;
+		list_del(d);
+		pr_info("d%u (%s): destroyed\n", domid, cfg.name);
+		domain_put(d);
+		if (domid < ARRAY_SIZE(restart_pending) && restart_pending[domid]) {
+			restart_pending[domid] = false;
+			if (domain_create(domid, &cfg))
+				pr_info("d%u (%s): restarted\n", domid, cfg.name);
+		}
+	}
+	if (again) {
+		timer_set(&reaper_retry, now_ns() + NSEC_PER_MSEC);
+		return;
+	}
+	if (domains_ever && !domain_list) {
+		pr_info("Last domain gone: powering off\n");
+		machine_power_off();
+	}
+}
+
+static void reaper_retry_fn(void *unused)
+{
+	softirq_raise(SOFTIRQ_DOMAIN_REAPER);
+}
+
+void domain_subsys_init(void);
+void domain_subsys_init(void)
+{
+	softirq_register(SOFTIRQ_DOMAIN_REAPER, reaper_softirq);
+	timer_init(&reaper_retry, "domain-reaper", reaper_retry_fn, NULL, 0);
+}
+
+void domain_dump_all(void)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+
+	if (!domain_list)
+		printk(LOG_ALWAYS, "No domains.\n");
+	for (struct domain *d = domain_list; d; d = d->next) {
+		printk(LOG_ALWAYS, "d%u (%s): %s%s, %u vCPUs, %llu MiB, %s\n",
+		       d->domid, d->name,
+		       d->state == DOMAIN_RUNNING ? "running" :
+		       d->state == DOMAIN_SHUTDOWN ? "shut down" : "dying",
+		       d->pause_count ? " (paused)" : "", d->nr_vcpus,
+		       (unsigned long long)(d->p2m.ram_pages * PAGE_SIZE / MiB),
+		       d->is_initial ? "initial domain" : "unprivileged");
+		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+			struct vcpu *v = d->vcpus[i];
+			printk(LOG_ALWAYS, " v%u on CPU%u: %s, %llu ms run\n", i,
+			       v->processor,
+			       v->state == VCPU_RUNNABLE ? "runnable" :
+			       v->state == VCPU_BLOCKED ? "blocked" : "down",
+			       (unsigned long long)(v->runtime_ns / 1000000));
+			hvm->dump(v);
+		}
+	}
+	spin_unlock_irqrestore(&domlist_lock, f);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+/*
+ * memory_op: mapping the shared-info page (XENMEM_add_to_physmap) and the
+ * domain's memory map (XENMEM_memory_map). Structures differ between 32-
+ * and 64-bit callers (xen_ulong_t, guest handles): both are read here.
+ */
+#include <basalt/hypercall.h>
+#include <basalt/domain.h>
+#include <basalt/errno.h>
+#include <basalt/pvclock.h>
+#include <basalt/lib/string.h>
+#include <asm/guest_access.h>
+#include <asm/hvm.h>
+#include <asm/page.h>
+#include <public/memory.h>
+#include <public/xen.h>
+
+/* arch: the domain's E820-style map */
+unsigned int arch_domain_memory_map(struct domain *d, void *buf,
+				    unsigned int max_entries);
+
+static void flush_all_vcpus(struct domain *d)
+{
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		hvm->flush_guest_tlb(d->vcpus[i]);
+}
+
+static long map_shared_info(struct domain *d, uint64_t gfn)
+{
+	bool owned;
+	paddr_t old;
+	int rc;
+
+	spin_lock(&d->lock);
+	/* The RAM page at gfn (if any) goes back to the hypervisor. */
+	old = p2m_unmap_page(&d->p2m, gfn, &owned);
+	if (old && owned)
+		p2m_release_page(&d->p2m, old);
+	if (d->shared_info_gfn != ~0ull && d->shared_info_gfn != gfn)
+		p2m_unmap_page(&d->p2m, d->shared_info_gfn, &owned);
+	rc = p2m_map_page(&d->p2m, gfn, virt_to_phys(d->shared_info), P2M_R | P2M_W);
+	if (!rc)
+		d->shared_info_gfn = gfn;
+	spin_unlock(&d->lock);
+	flush_all_vcpus(d);
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		pvclock_update(d, d->vcpus[i]);
+	return 0;
+}
+
+static long add_to_physmap(struct hypercall_args *h)
+{
+	struct vcpu *v = h->v;
+	uint16_t domid;
+	uint32_t space;
+	uint64_t idx, gpfn;
+
+	if (h->compat) {
+		struct { uint16_t domid, size; uint32_t space, idx, gpfn; } a;
+		if (copy_from_guest(v, &a, h->a[1], sizeof(a)))
+			return -EFAULT;
+		domid = a.domid;
+		space = a.space;
+		idx = a.idx;
+		gpfn = a.gpfn;
+	} else {
+		struct xen_add_to_physmap a;
+		if (copy_from_guest(v, &a, h->a[1], sizeof(a)))
+			return -EFAULT;
+		domid = a.domid;
+		space = a.space;
+		idx = a.idx;
+		gpfn = a.gpfn;
+	}
+	if (domid != DOMID_SELF && domid != v->domain->domid)
+		return -ESRCH;
+	if (space != XENMAPSPACE_shared_info)
+		return -EOPNOTSUPP;
+	if (idx != 0)
+		return -EINVAL;
+	if (gpfn >= (1ull << (48 - PAGE_SHIFT)))
+		return -EINVAL;
+	return map_shared_info(v->domain, gpfn);
+}
+
+static long memory_map(struct hypercall_args *h)
+{
+	struct vcpu *v = h->v;
+	uint8_t entries[32 * 20];
+	uint32_t nr;
+	uint64_t buffer;
+	unsigned int n;
+
+	if (h->compat) {
+		struct { uint32_t nr_entries, buffer; } m;
+		if (copy_from_guest(v, &m, h->a[1], sizeof(m)))
+			return -EFAULT;
+		nr = m.nr_entries;
+		buffer = m.buffer;
+	} else {
+		struct { uint32_t nr_entries, pad; uint64_t buffer; } m;
+		if (copy_from_guest(v, &m, h->a[1], sizeof(m)))
+			return -EFAULT;
+		nr = m.nr_entries;
+		buffer = m.buffer;
+	}
+	n = arch_domain_memory_map(v->domain, entries, 32);
+	if (nr < n)
+		n = nr;
+	if (copy_to_guest(v, buffer, entries, (size_t)n * 20))
+		return -EFAULT;
+	nr = n;
+	if (copy_to_guest(v, h->a[1], &nr, sizeof(nr)))
+		return -EFAULT;
+	return 0;
+}
+
+long do_memory_op(struct hypercall_args *h)
+{
+	/* The low bits are the command; the rest is a continuation start. */
+	switch (h->a[0] & 0x3f) { /* MEMOP_CMD_MASK */
+	case XENMEM_add_to_physmap:
+		return add_to_physmap(h);
+	case XENMEM_memory_map:
+		return memory_map(h);
+	default:
+		return -ENOSYS;
+	}
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The p2m on the backend's nested page tables: a 4-level radix tree from
+ * guest-physical to host-physical addresses, with 2 MiB leaves where a
+ * whole aligned 2 MiB block is mapped and 4 KiB leaves elsewhere.
+ */
+#include <basalt/p2m.h>
+#include <basalt/assert.h>
+#include <basalt/console.h>
+#include <basalt/errno.h>
+#include <basalt/mm.h>
+#include <asm/hvm.h>
+#include <asm/page.h>
+
+#define ENTRIES 512
+#define L2_SIZE (2ull * 1024 * 1024)
+#define GPA_LIMIT (1ull << 48)
+
+static unsigned int idx(uint64_t gpa, unsigned int level)
+{
+	return (unsigned int)((gpa >> (12 + 9 * (level - 1))) & 511);
+}
+
+int p2m_init(struct p2m *p)
+{
+	spin_lock_init(&p->lock, "p2m");
+	p->root = alloc_page();
+	if (!p->root)
+		return -ENOMEM;
+	p->table_pages = 1;
+	p->ram_pages = 0;
+	return 0;
+}
+
+paddr_t p2m_root_pa(const struct p2m *p)
+{
+	return virt_to_phys(p->root);
+}
+
+/* Turn a 2 MiB leaf into a table of 512 4 KiB leaves, same rights. */
+static int split(struct p2m *p, uint64_t *e)
+{
+	uint64_t *t = alloc_page();
+	paddr_t base = p2m_fmt->addr(*e);
+	bool w = p2m_fmt->writable(*e);
+	uint64_t owned = *e & p2m_fmt->owned;
+
+	if (!t)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < ENTRIES; i++)
+		t[i] = p2m_fmt->leaf(base + (uint64_t)i * PAGE_SIZE, 1, true, w,
+				     true) | owned;
+	p->table_pages++;
+	/* The new table is complete before it becomes visible. */
+	__atomic_store_n(e, p2m_fmt->table(virt_to_phys(t)), __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Entry for gpa at level (1 or 2), creating (or splitting) on the way. */
+static uint64_t *walk_create(struct p2m *p, uint64_t gpa, unsigned int level,
+			     int *err)
+{
+	uint64_t *t = p->root;
+
+	for (unsigned int l = 4; l > level; l--) {
+		uint64_t *e = &t[idx(gpa, l)];
+		if (!p2m_fmt->present(*e)) {
+			uint64_t *n = alloc_page();
+			if (!n) {
+				*err = -ENOMEM;
+				return NULL;
+			}
+			p->table_pages++;
+			*e = p2m_fmt->table(virt_to_phys(n));
+		} else if (p2m_fmt->is_leaf(*e, l)) {
+			*err = split(p, e);
+			if (*err)
+				return NULL;
+		}
+		t = phys_to_virt(p2m_fmt->addr(*e));
+	}
+	return &t[idx(gpa, level)];
+}
+
+/* Leaf entry mapping gpa and its level, or NULL. */
+static uint64_t *walk_find(struct p2m *p, uint64_t gpa, unsigned int *level)
+{
+	uint64_t *t = p->root;
+
+	for (unsigned int l = 4; l >= 1; l--) {
+		uint64_t *e = &t[idx(gpa, l)];
+		if (!p2m_fmt->present(*e))
+			return NULL;
+		if (l == 1 || p2m_fmt->is_leaf(*e, l)) {
+			*level = l;
+			return e;
+		}
+		t = phys_to_virt(p2m_fmt->addr(*e));
+	}
+	return NULL;
+}
+
+int p2m_populate_ram(struct p2m *p, uint64_t gpa, uint64_t bytes)
+{
+	uint64_t end = gpa + bytes;
+	int err = 0;
+
+	if ((gpa | bytes) & ~PAGE_MASK || end < gpa || end > GPA_LIMIT)
+		return -EINVAL;
+	spin_lock(&p->lock);
+	while (gpa < end) {
+		bool big = !(gpa & (L2_SIZE - 1)) && end - gpa >= L2_SIZE;
+		unsigned int level = big ? 2 : 1;
+		void *mem = alloc_pages(big ? 9 : 0);
+		uint64_t *e;
+
+		if (!mem && big) { /* fragmented: fall back to 4 KiB pages */
+			big = false;
+			level = 1;
+			mem = alloc_page();
+		}
+		if (!mem) {
+			err = -ENOMEM;
+			break;
+		}
+		e = walk_create(p, gpa, level, &err);
+		if (!e || p2m_fmt->present(*e)) {
+			free_pages(mem, big ? 9 : 0);
+			if (!err)
+				err = -EEXIST;
+			break;
+		}
+		*e = p2m_fmt->leaf(virt_to_phys(mem), level, true, true, true) |
+		     p2m_fmt->owned;
+		p->ram_pages += big ? 512 : 1;
+		gpa += big ? L2_SIZE : PAGE_SIZE;
+	}
+	spin_unlock(&p->lock);
+	return err;
+}
+
+int p2m_map_page(struct p2m *p, uint64_t gfn, paddr_t hpa, unsigned int access)
+{
+	int err = 0;
+	uint64_t *e;
+
+	if (gfn >= GPA_LIMIT >> PAGE_SHIFT)
+		return -EINVAL;
+	spin_lock(&p->lock);
+	e = walk_create(p, gfn << PAGE_SHIFT, 1, &err);
+	if (e) {
+		if (p2m_fmt->present(*e))
+			err = -EEXIST;
+		else
+			*e = p2m_fmt->leaf(hpa, 1, access & P2M_R, access & P2M_W,
+					   access & P2M_X);
+	}
+	spin_unlock(&p->lock);
+	return err;
+}
+
+paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT;
+	unsigned int level;
+	uint64_t *e;
+	paddr_t hpa = 0;
+
+	*owned = false;
+	if (gfn >= GPA_LIMIT >> PAGE_SHIFT)
+		return 0;
+	spin_lock(&p->lock);
+	e = walk_find(p, gpa, &level);
+	if (e && level == 2) {
+		int err = 0;
+		if (split(p, e) == 0)
+			e = walk_create(p, gpa, 1, &err);
+		else
+			e = NULL;
+	}
+	if (e) {
+		hpa = p2m_fmt->addr(*e);
+		*owned = *e & p2m_fmt->owned;
+		*e = 0;
+		if (*owned)
+			p->ram_pages--;
+	}
+	spin_unlock(&p->lock);
+	return hpa;
+}
+
+void p2m_release_page(struct p2m *p, paddr_t hpa)
+{
+	free_page(phys_to_virt(hpa));
+}
+
+paddr_t p2m_lookup(struct p2m *p, uint64_t gpa, bool *writable)
+{
+	unsigned int level;
+	uint64_t *e;
+	paddr_t hpa = 0;
+
+	if (gpa >= GPA_LIMIT)
+		return 0;
+	spin_lock(&p->lock);
+	e = walk_find(p, gpa, &level);
+	if (e) {
+		uint64_t mask = level == 2 ? L2_SIZE - 1 : PAGE_SIZE - 1;
+		hpa = p2m_fmt->addr(*e) + (gpa & mask);
+		if (writable)
+			*writable = p2m_fmt->writable(*e);
+	}
+	spin_unlock(&p->lock);
+	return hpa;
+}
+
+static void free_tree(struct p2m *p, uint64_t *t, unsigned int level)
+{
+	for (unsigned int i = 0; i < ENTRIES; i++) {
+		uint64_t e = t[i];
+		if (!p2m_fmt->present(e))
+			continue;
+		if (level == 1 || p2m_fmt->is_leaf(e, level)) {
+			if (e & p2m_fmt->owned)
+				free_pages(phys_to_virt(p2m_fmt->addr(e)),
+					   level == 2 ? 9 : 0);
+			continue;
+		}
+		free_tree(p, phys_to_virt(p2m_fmt->addr(e)), level - 1);
+	}
+	free_page(t);
+}
+
+void p2m_teardown(struct p2m *p)
+{
+	if (!p->root)
+		return;
+	free_tree(p, p->root, 4);
+	p->root = NULL;
+	p->table_pages = 0;
+	p->ram_pages = 0;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Error numbers used inside the hypervisor. They are Xen's (and Linux's)
+ * values, so a hypercall returns -E... as is; a test checks them against
+ * include/public/errno.h.
+ */
+#ifndef BASALT_ERRNO_H
+#define BASALT_ERRNO_H
+
+#define EPERM       1
+#define ENOENT      2
+#define ESRCH       3
+#define EINTR       4
+#define EIO         5
+#define ENXIO       6
+#define E2BIG       7
+#define EBADF       9
+#define EAGAIN     11
+#define ENOMEM     12
+#define EACCES     13
+#define EFAULT     14
+#define EBUSY      16
+#define EEXIST     17
+#define EXDEV      18
+#define ENODEV     19
+#define EINVAL     22
+#define ENOSPC     28
+#define ERANGE     34
+#define ENOSYS     38
+#define EOPNOTSUPP 95
+#define ETIMEDOUT 110
+
+#endif /* BASALT_ERRNO_H */
