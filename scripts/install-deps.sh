@@ -6,7 +6,7 @@ set -eu
 
 PKGS="make gcc binutils libc6-dev qemu-system-x86 qemu-utils grub-pc-bin grub-common
 xorriso mtools libcmocka-dev pkg-config cloc python3 busybox-static cpio xz-utils
-liblzma-dev zlib1g-dev libzstd-dev"
+liblzma-dev zlib1g-dev libzstd-dev clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

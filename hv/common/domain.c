@@ -251,6 +251,9 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 	case SHUTDOWN_reboot: action = d->cfg.on_reboot; break;
 	case SHUTDOWN_crash:
 	case SHUTDOWN_watchdog: action = d->cfg.on_crash; break;
+	/* A soft reset (kexec) is not supported: it is taken as a reboot. */
+	case SHUTDOWN_soft_reset: action = d->cfg.on_reboot; break;
+	/* Suspended: kept for a toolstack to save (none runs at boot). */
 	default: action = ACTION_PRESERVE; break;
 	}
 	pr_info("d%u (%s): shut down: %s (code %u), action %s\n", d->domid,

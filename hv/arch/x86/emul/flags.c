@@ -41,7 +41,7 @@ uint64_t x86_alu(enum x86_alu_op op, uint64_t dst, uint64_t src,
 		res = (dst + src + cin) & mask;
 		cf = cin ? res <= dst : res < dst;
 		of = (dst ^ res) & (src ^ res) & sign;
-		af = 0;
+		af = (dst ^ src ^ res) & 0x10;
 		break;
 	case ALU_SUB:
 	case ALU_SBB:

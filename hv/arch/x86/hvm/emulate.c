@@ -187,7 +187,9 @@ bool hvm_skip_insn(struct vcpu *v, const struct vm_exit *e)
 	}
 	c.ctx = &s;
 	c.mode = s.mode;
-	if (s.mode != 64)
+	if (s.mode == 16)
+		rip &= 0xffff;
+	else if (s.mode == 32)
 		rip = (uint32_t)rip;
 	/* Fetch what is there: the instruction may end before a page we
 	 * cannot read. */
@@ -199,7 +201,8 @@ bool hvm_skip_insn(struct vcpu *v, const struct vm_exit *e)
 			     (unsigned long long)v->arch.regs.rip);
 		return false;
 	}
-	v->arch.regs.rip = s.mode == 64 ? rip + len : (uint32_t)(rip + len);
+	v->arch.regs.rip = s.mode == 64 ? rip + len :
+			   s.mode == 32 ? (uint32_t)(rip + len) : ((rip + len) & 0xffff);
 	return true;
 }
 

@@ -24,12 +24,20 @@ bool hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 void hvm_write_hypercall_page(uint8_t *page);
 
-/* Each 32-byte slot i: mov $i, %eax; vmmcall; ret. */
+#define HYPERCALL_IRET 23
+
+/* Each 32-byte slot i: mov $i, %eax; vmmcall; ret. The iret slot is a
+ * PV-only call: ud2, as in Xen. */
 void hvm_write_hypercall_page(uint8_t *page)
 {
 	memset(page, 0xcc, PAGE_SIZE); /* int3 between the stubs */
 	for (unsigned int i = 0; i < PAGE_SIZE / 32; i++) {
 		uint8_t *p = page + i * 32;
+		if (i == HYPERCALL_IRET) {
+			p[0] = 0x0f;
+			p[1] = 0x0b;
+			continue;
+		}
 		p[0] = 0xb8;
 		p[1] = (uint8_t)i;
 		p[2] = p[3] = p[4] = 0;
@@ -68,6 +76,9 @@ bool hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		return true;
 	case MSR_PAT:
 		*val = v->arch.msr_pat;
+		return true;
+	case MSR_XEN_HYPERCALL:
+		*val = 0; /* write-only in effect; Xen reads back 0 too */
 		return true;
 	default:
 		return false;
