@@ -87,8 +87,17 @@ static void free_domain(struct domain *d)
 	xfree(d);
 }
 
+static uint64_t free_pages_now(void)
+{
+	struct mem_stats st;
+
+	mem_stats_get(&st);
+	return st.free_pages;
+}
+
 struct domain *domain_create(unsigned int domid, const struct domain_config *cfg)
 {
+	uint64_t free_before = free_pages_now();
 	struct domain *d = xzalloc_obj(struct domain);
 	int err;
 
@@ -131,6 +140,8 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 	if (err)
 		goto fail;
 	list_add(d);
+	pr_debug("d%u: created, %llu free pages before\n", domid,
+		 (unsigned long long)free_before);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		sched_add_vcpu(d->vcpus[i], (domid + i) % nr_cpus_online);
 	return d;
@@ -321,8 +332,9 @@ static void reaper_softirq(void)
 		domid = d->domid;
 		cfg = d->cfg;
 		list_del(d);
-		pr_info("d%u (%s): destroyed\n", domid, cfg.name);
 		domain_put(d);
+		pr_info("d%u (%s): destroyed, %llu free pages\n", domid, cfg.name,
+			(unsigned long long)free_pages_now());
 		if (domid < ARRAY_SIZE(restart_pending) && restart_pending[domid]) {
 			restart_pending[domid] = false;
 			if (domain_create(domid, &cfg))

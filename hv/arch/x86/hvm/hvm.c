@@ -33,7 +33,7 @@ static void fpu_enable(void)
 
 bool hvm_init(void)
 {
-	hvm = svm_probe();
+	hvm = amdv_backend_probe();
 	if (!hvm) {
 		printk(LOG_ALWAYS, "SVM with nested paging not available: "
 		       "this CPU cannot run guests\n");

@@ -422,7 +422,7 @@ static const struct hvm_ops svm_ops = {
 	.dump = svm_dump,
 };
 
-const struct hvm_ops *svm_probe(void)
+const struct hvm_ops *amdv_backend_probe(void)
 {
 	struct cpuid_regs r = cpuid(0x80000000, 0);
 

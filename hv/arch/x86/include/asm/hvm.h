@@ -24,7 +24,7 @@ struct guest_regs {
 enum x86_segreg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_LDTR,
 		  SEG_TR, SEG_GDTR, SEG_IDTR };
 
-/* A segment register with its hidden part; attr in the VMCB's 12-bit
+/* A segment register with its hidden part; attr in the AMD 12-bit
  * packed form: type(4) S DPL(2) P AVL L D/B G. */
 struct segment {
 	uint16_t sel;
@@ -102,7 +102,7 @@ struct hvm_event {
 };
 
 /* The vendor hooks. Registers other than those in struct guest_regs are
- * reached through get/set_* so common code never sees a VMCB or VMCS. */
+ * reached through get/set_* so common code never sees vendor structures. */
 struct hvm_ops {
 	const char *name;
 	/* Per host CPU: enable the extension; false on failure. */
@@ -153,7 +153,7 @@ bool hvm_init(void);
 void hvm_cpu_up(void);
 
 /* Backends */
-const struct hvm_ops *svm_probe(void);
+const struct hvm_ops *amdv_backend_probe(void);
 extern const struct p2m_format *p2m_fmt;
 
 #endif /* ASM_HVM_H */
