@@ -21,7 +21,7 @@ deps:
 	@./scripts/install-deps.sh
 
 run: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all guest-tests
 	./scripts/run-qemu.sh
 
 # `make check`: everything, ending with "N passed, N failed".
@@ -34,7 +34,7 @@ test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS) guest-tests
 unit: $(UNIT_BINS)
 	@python3 tests/check.py --only unit
 
-bench: deps all
+bench: deps all guest-tests
 	@python3 bench/run.py
 
 cloc:

@@ -10,7 +10,11 @@ smp=${SMP:-2}
 machine=${MACHINE:-q35}
 echo "Basalt in QEMU ($machine, $smp CPUs, 1 GiB). Debug keys: 'h' for help,"
 echo "'O' powers off. Quit QEMU: Ctrl-] then x."
+# The default guest: a small test kernel that prints a heartbeat every
+# half second as the initial domain (the stock Linux guest comes next).
+guest=${GUEST:-$top/build/guest/witness.elf}
 exec qemu-system-x86_64 -M "$machine" -accel tcg -cpu qemu64,+svm,+npt \
     -m 1024 -smp "$smp" -display none -no-reboot \
     -echr 0x1d -serial mon:stdio \
-    -kernel "$top/build/basalt.elf" -append "console=com1 loglvl=info ${ARGS:-}"
+    -kernel "$top/build/basalt.elf" -initrd "$guest period_ms=5000" \
+    -append "console=com1 loglvl=info dom0_mem=64M ${ARGS:-}"
