@@ -34,7 +34,7 @@ test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS) guest-tests
 unit: $(UNIT_BINS)
 	@python3 tests/check.py --only unit
 
-bench: deps all guest-tests
+bench: deps all guest-tests $(HV_RELEASE_ELF)
 	@python3 bench/run.py
 
 cloc:

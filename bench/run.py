@@ -23,7 +23,9 @@ sys.path.insert(0, os.path.join(TOP, "tests", "guest"))
 from qemu import Qemu, QemuError  # noqa: E402
 import run as guest_run  # noqa: E402
 
-BASALT = os.path.join(TOP, "build", "basalt.elf")
+# The release build: no assertions or lock debugging (Xen's is a release
+# build too).
+BASALT = os.path.join(TOP, "build", "release", "basalt.elf")
 GUEST = os.path.join(TOP, "build", "guest")
 CONSOLE = "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 

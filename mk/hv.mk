@@ -73,3 +73,6 @@ endef
 LD ?= ld
 $(eval $(call hv_variant,$(BUILD),-DCONFIG_TEST=0))
 $(eval $(call hv_variant,$(BUILD)/test,-DCONFIG_TEST=1))
+# What `make bench` measures: no assertions, no lock debugging.
+$(eval $(call hv_variant,$(BUILD)/release,-DCONFIG_TEST=0 -DNDEBUG -UCONFIG_DEBUG -DCONFIG_DEBUG=0))
+HV_RELEASE_ELF := $(BUILD)/release/basalt.elf

@@ -71,7 +71,8 @@ static uint64_t *walk_create(struct p2m *p, uint64_t gpa, unsigned int level,
 				return NULL;
 			}
 			p->table_pages++;
-			*e = p2m_fmt->table(virt_to_phys(n));
+			__atomic_store_n(e, p2m_fmt->table(virt_to_phys(n)),
+					 __ATOMIC_RELEASE);
 		} else if (p2m_fmt->is_leaf(*e, l)) {
 			*err = split(p, e);
 			if (*err)
@@ -130,8 +131,9 @@ int p2m_populate_ram(struct p2m *p, uint64_t gpa, uint64_t bytes)
 				err = -EEXIST;
 			break;
 		}
-		*e = p2m_fmt->leaf(virt_to_phys(mem), level, true, true, true) |
-		     p2m_fmt->owned;
+		__atomic_store_n(e, p2m_fmt->leaf(virt_to_phys(mem), level, true,
+						  true, true) | p2m_fmt->owned,
+				 __ATOMIC_RELEASE);
 		p->ram_pages += big ? 512 : 1;
 		gpa += big ? L2_SIZE : PAGE_SIZE;
 	}
@@ -152,8 +154,9 @@ int p2m_map_page(struct p2m *p, uint64_t gfn, paddr_t hpa, unsigned int access)
 		if (p2m_fmt->present(*e))
 			err = -EEXIST;
 		else
-			*e = p2m_fmt->leaf(hpa, 1, access & P2M_R, access & P2M_W,
-					   access & P2M_X);
+			__atomic_store_n(e, p2m_fmt->leaf(hpa, 1, access & P2M_R,
+							  access & P2M_W, access & P2M_X),
+					 __ATOMIC_RELEASE);
 	}
 	spin_unlock(&p->lock);
 	return err;
@@ -181,7 +184,7 @@ paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
 	if (e) {
 		hpa = p2m_fmt->addr(*e);
 		*owned = *e & p2m_fmt->owned;
-		*e = 0;
+		__atomic_store_n(e, 0, __ATOMIC_RELEASE);
 		if (*owned)
 			p->ram_pages--;
 	}
@@ -194,24 +197,31 @@ void p2m_release_page(struct p2m *p, paddr_t hpa)
 	free_page(phys_to_virt(hpa));
 }
 
+/*
+ * Lookups take no lock: entries change by single atomic stores (a table
+ * appears complete, a leaf is replaced or cleared whole), and tables are
+ * freed only at teardown, when nothing can look the domain up.
+ */
 paddr_t p2m_lookup(struct p2m *p, uint64_t gpa, bool *writable)
 {
-	unsigned int level;
-	uint64_t *e;
-	paddr_t hpa = 0;
+	uint64_t *t = p->root;
+	unsigned int level = 4;
+	uint64_t e;
 
 	if (gpa >= GPA_LIMIT)
 		return 0;
-	spin_lock(&p->lock);
-	e = walk_find(p, gpa, &level);
-	if (e) {
-		uint64_t mask = level == 2 ? L2_SIZE - 1 : PAGE_SIZE - 1;
-		hpa = p2m_fmt->addr(*e) + (gpa & mask);
-		if (writable)
-			*writable = p2m_fmt->writable(*e);
+	for (;;) {
+		e = __atomic_load_n(&t[idx(gpa, level)], __ATOMIC_ACQUIRE);
+		if (!p2m_fmt->present(e))
+			return 0;
+		if (level == 1 || p2m_fmt->is_leaf(e, level))
+			break;
+		t = phys_to_virt(p2m_fmt->addr(e));
+		level--;
 	}
-	spin_unlock(&p->lock);
-	return hpa;
+	if (writable)
+		*writable = p2m_fmt->writable(e);
+	return p2m_fmt->addr(e) + (gpa & (level == 2 ? L2_SIZE - 1 : PAGE_SIZE - 1));
 }
 
 static void free_tree(struct p2m *p, uint64_t *t, unsigned int level)

@@ -173,6 +173,20 @@ static void emul_to_regs(const struct x86_emul_regs *e, struct guest_regs *r)
 	r->rflags = e->rflags;
 }
 
+/* The usual encoding of the instruction behind an exit: when the bytes
+ * at RIP are exactly these, no full decode is needed. */
+static const struct {
+	uint8_t len;
+	uint8_t bytes[3];
+} usual[NR_EXIT_KINDS] = {
+	[EXIT_HYPERCALL] = { 3, { 0x0f, 0x01, 0xd9 } },  /* VMMCALL */
+	[EXIT_CPUID] = { 2, { 0x0f, 0xa2 } },
+	[EXIT_HLT] = { 1, { 0xf4 } },
+	[EXIT_WBINVD] = { 2, { 0x0f, 0x09 } },
+	[EXIT_INVD] = { 2, { 0x0f, 0x08 } },
+	[EXIT_PAUSE] = { 2, { 0xf3, 0x90 } },
+};
+
 bool hvm_skip_insn(struct vcpu *v, const struct vm_exit *e)
 {
 	struct x86_emul_ctxt c = { 0 };
@@ -187,6 +201,16 @@ bool hvm_skip_insn(struct vcpu *v, const struct vm_exit *e)
 	}
 	c.ctx = &s;
 	c.mode = s.mode;
+	if (e && e->kind < NR_EXIT_KINDS && usual[e->kind].len) {
+		len = usual[e->kind].len;
+		if (op_fetch(&c, s.mode == 64 ? rip : (uint32_t)rip, bytes, len) ==
+		    X86EMUL_OKAY && !memcmp(bytes, usual[e->kind].bytes, len)) {
+			v->arch.regs.rip = s.mode == 64 ? rip + len :
+					   s.mode == 32 ? (uint32_t)(rip + len) :
+					   ((rip + len) & 0xffff);
+			return true;
+		}
+	}
 	if (s.mode == 16)
 		rip &= 0xffff;
 	else if (s.mode == 32)

@@ -59,17 +59,29 @@ static bool walk_read(void *ctx, uint64_t gpa, void *buf, unsigned int bytes)
 	return gpa_read(ctx, gpa, buf, bytes) == 0;
 }
 
+/* The guest's physical address width and paging features, as its CPUID
+ * policy shows them (the host's, filtered): read once. */
+static unsigned int guest_maxphyaddr, guest_paging_feat;
+
+static void paging_features(void)
+{
+	guest_maxphyaddr = cpuid(0x80000008, 0).eax & 0xff;
+	guest_paging_feat = GW_FEAT_PSE36 |
+		((cpuid(0x80000001, 0).edx & (1u << 26)) ? GW_FEAT_PAGE1GB : 0);
+}
+
 int guest_translate(struct vcpu *v, uint64_t gva, bool write, bool user,
 		    bool fetch, uint64_t *gpa, uint32_t *pfec)
 {
-	struct guest_paging p = {
+	struct guest_paging p;
+
+	if (!guest_maxphyaddr)
+		paging_features();
+	p = (struct guest_paging){
 		.cr0 = hvm->get_cr(v, 0), .cr3 = hvm->get_cr(v, 3),
 		.cr4 = hvm->get_cr(v, 4), .efer = hvm->get_efer(v),
 		.rflags = v->arch.regs.rflags,
-		.maxphyaddr = cpuid(0x80000008, 0).eax & 0xff,
-		/* as the guest's CPUID policy offers them */
-		.feat = GW_FEAT_PSE36 |
-			((cpuid(0x80000001, 0).edx & (1u << 26)) ? GW_FEAT_PAGE1GB : 0),
+		.maxphyaddr = guest_maxphyaddr, .feat = guest_paging_feat,
 	};
 	unsigned int access = (write ? GW_WRITE : 0) | (user ? GW_USER : 0) |
 			      (fetch ? GW_FETCH : 0);

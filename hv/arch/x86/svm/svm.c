@@ -290,13 +290,13 @@ static void svm_get_segment(struct vcpu *v, enum x86_segreg sreg,
 			    struct segment *out)
 {
 	struct vmcb_save *st = &sv(v)->vmcb->save;
-	const struct vmcb_seg *segs[] = {
-		[SEG_ES] = &st->es, [SEG_CS] = &st->cs, [SEG_SS] = &st->ss,
-		[SEG_DS] = &st->ds, [SEG_FS] = &st->fs, [SEG_GS] = &st->gs,
-		[SEG_LDTR] = &st->ldtr, [SEG_TR] = &st->tr,
-		[SEG_GDTR] = &st->gdtr, [SEG_IDTR] = &st->idtr,
+	/* The save area keeps ES CS SS DS FS GS GDTR LDTR IDTR TR in a row. */
+	static const uint8_t slot[] = {
+		[SEG_ES] = 0, [SEG_CS] = 1, [SEG_SS] = 2, [SEG_DS] = 3,
+		[SEG_FS] = 4, [SEG_GS] = 5, [SEG_GDTR] = 6, [SEG_LDTR] = 7,
+		[SEG_IDTR] = 8, [SEG_TR] = 9,
 	};
-	const struct vmcb_seg *s = segs[sreg];
+	const struct vmcb_seg *s = &st->es + slot[sreg];
 
 	out->sel = s->sel;
 	out->attr = s->attr;
