@@ -14,19 +14,10 @@
 #include <basalt/errno.h>
 #include <basalt/lib/string.h>
 
-#define CR0_PE 1ull
-#define EFER_LMA (1ull << 10)
 
 unsigned int hvm_code_mode(struct vcpu *v)
 {
-	struct segment cs;
-
-	if (!(hvm->get_cr(v, 0) & CR0_PE))
-		return 16;
-	hvm->get_segment(v, SEG_CS, &cs);
-	if ((hvm->get_efer(v) & EFER_LMA) && (cs.attr & SEG_ATTR_L))
-		return 64;
-	return (cs.attr & SEG_ATTR_DB) ? 32 : 16;
+	return v->arch.snap.mode;
 }
 
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
@@ -65,6 +56,10 @@ static uint64_t linear(struct emul_state *s, enum x86_seg seg, uint64_t off)
 
 	if (seg == X86_SEG_NONE)
 		return off;
+	if (seg == X86_SEG_CS)
+		return s->mode == 64 ? off : (uint32_t)(s->v->arch.snap.cs_base + off);
+	if (s->mode == 64 && seg != X86_SEG_FS && seg != X86_SEG_GS)
+		return off;
 	hvm->get_segment(s->v, map[seg], &sr);
 	if (s->mode == 64)
 		return (seg == X86_SEG_FS || seg == X86_SEG_GS) ? sr.base + off : off;
@@ -77,7 +72,7 @@ static int access_linear(struct x86_emul_ctxt *c, uint64_t la, void *buf,
 {
 	struct emul_state *s = c->ctx;
 	uint8_t *p = buf;
-	bool user = hvm->get_cpl(s->v) == 3;
+	bool user = s->v->arch.snap.cpl == 3;
 
 	while (bytes) {
 		unsigned int chunk = (unsigned int)MIN(bytes, PAGE_SIZE - (la & ~PAGE_MASK));

@@ -109,7 +109,7 @@ static void exit_hypercall(struct vcpu *v, struct vm_exit *e)
 	unsigned int mode = hvm_code_mode(v);
 	long ret;
 
-	if (hvm->get_cpl(v) != 0) {
+	if (v->arch.snap.cpl != 0) {
 		/* Only the guest kernel may make hypercalls. */
 		g->rax = (uint64_t)(long)-EPERM;
 		if (mode != 64)

@@ -78,8 +78,8 @@ int guest_translate(struct vcpu *v, uint64_t gva, bool write, bool user,
 	if (!guest_maxphyaddr)
 		paging_features();
 	p = (struct guest_paging){
-		.cr0 = hvm->get_cr(v, 0), .cr3 = hvm->get_cr(v, 3),
-		.cr4 = hvm->get_cr(v, 4), .efer = hvm->get_efer(v),
+		.cr0 = v->arch.snap.cr0, .cr3 = v->arch.snap.cr3,
+		.cr4 = v->arch.snap.cr4, .efer = v->arch.snap.efer,
 		.rflags = v->arch.regs.rflags,
 		.maxphyaddr = guest_maxphyaddr, .feat = guest_paging_feat,
 	};

@@ -79,7 +79,7 @@ static bool string_io(struct vcpu *v, struct vm_exit *e)
 		if (rc) {
 			uint64_t gpa;
 			uint32_t pfec = 0;
-			guest_translate(v, la, e->io.in, hvm->get_cpl(v) == 3, false,
+			guest_translate(v, la, e->io.in, v->arch.snap.cpl == 3, false,
 					&gpa, &pfec);
 			if (pfec) {
 				struct hvm_event ev = {

@@ -69,7 +69,7 @@ bool hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	switch (msr) {
 	case MSR_EFER:
-		*val = hvm->get_efer(v);
+		*val = v->arch.snap.efer;
 		return true;
 	case MSR_TSC:
 		*val = rdtsc(); /* the guest's TSC offset is 0 */
@@ -101,12 +101,12 @@ bool hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case MSR_EFER: {
 		uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
 				   EFER_FFXSR;
-		uint64_t old = hvm->get_efer(v);
+		uint64_t old = v->arch.snap.efer;
 		if (val & ~allowed)
 			return false;
 		/* LMA is the CPU's to change; LME cannot change with paging on. */
 		val = (val & ~EFER_LMA) | (old & EFER_LMA);
-		if (((val ^ old) & EFER_LME) && (hvm->get_cr(v, 0) & (1ull << 31)))
+		if (((val ^ old) & EFER_LME) && (v->arch.snap.cr0 & (1ull << 31)))
 			return false;
 		hvm->set_efer(v, val);
 		return true;

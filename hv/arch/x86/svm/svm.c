@@ -229,6 +229,25 @@ static enum exit_kind decode_exit(struct vmcb *vmcb, struct vm_exit *e)
 	}
 }
 
+static void snapshot(struct vcpu *v, const struct vmcb *vmcb)
+{
+	struct hvm_snapshot *s = &v->arch.snap;
+	const struct vmcb_save *st = &vmcb->save;
+
+	s->cr0 = st->cr0;
+	s->cr3 = st->cr3;
+	s->cr4 = st->cr4;
+	s->efer = st->efer & ~EFER_SVME;
+	s->cs_base = st->cs.base;
+	s->cpl = st->cpl;
+	if (!(st->cr0 & CR0_PE))
+		s->mode = 16;
+	else if ((st->efer & (1ull << 10)) && (st->cs.attr & (1u << 9)))
+		s->mode = 64; /* LMA and CS.L */
+	else
+		s->mode = (st->cs.attr & (1u << 10)) ? 32 : 16;
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = sv(v);
@@ -280,6 +299,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	intinfo = vmcb->ctl.exitintinfo;
 	vmcb->ctl.eventinj = (intinfo & EVENT_VALID) ? intinfo : 0;
 
+	snapshot(v, vmcb);
 	memset(e, 0, sizeof(*e));
 	e->kind = decode_exit(vmcb, e);
 	if (e->kind == EXIT_MSR)
@@ -326,6 +346,7 @@ static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	/* SVME must stay set in the VMCB or VMRUN fails. */
 	sv(v)->vmcb->save.efer = efer | EFER_SVME;
+	v->arch.snap.efer = efer;
 }
 
 static unsigned int svm_get_cpl(struct vcpu *v)

@@ -8,6 +8,7 @@
 
 struct vcpu_arch {
 	struct guest_regs regs;
+	struct hvm_snapshot snap;  /* control state at the last exit */
 	void *vendor;              /* the backend's per-vCPU state */
 	struct hvm_event pending;  /* to inject at the next entry */
 	uint64_t guest_efer;       /* EFER as the guest sees it */

@@ -36,6 +36,19 @@ struct segment {
 #define SEG_ATTR_DB (1u << 10)
 #define SEG_ATTR_DPL(a) (((a) >> 5) & 3)
 
+/*
+ * The guest's control state at the last exit, read once by the backend
+ * when the exit happens: exit handling reads it here instead of calling
+ * back into the backend for each register. Valid until the next entry.
+ */
+struct hvm_snapshot {
+	uint64_t cr0, cr3, cr4;
+	uint64_t efer;         /* as the guest sees it */
+	uint64_t cs_base;
+	uint8_t cpl;
+	uint8_t mode;          /* code size: 16, 32 or 64 */
+};
+
 enum exit_kind {
 	EXIT_UNKNOWN,      /* anything Basalt does not handle: crash domain */
 	EXIT_INVALID,      /* the CPU refused the guest state */
