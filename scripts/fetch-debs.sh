@@ -6,6 +6,9 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache="${BASALT_CACHE:-$top/.cache}/debs"
 mkdir -p "$cache"
+# Several tests may fetch at once: one at a time.
+exec 9>"$cache/.lock"
+flock 9
 need_update=1
 for pkg in "$@"; do
     [ -f "$cache/$pkg/.unpacked" ] && continue

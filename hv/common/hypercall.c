@@ -12,6 +12,8 @@ static const hypercall_fn table[] = {
 	[__HYPERVISOR_console_io] = do_console_io,
 	[__HYPERVISOR_sched_op] = do_sched_op,
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
+	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
+	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
 long hypercall_dispatch(unsigned int nr, struct hypercall_args *h)

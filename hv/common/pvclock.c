@@ -6,6 +6,7 @@
  */
 #include <basalt/pvclock.h>
 #include <basalt/domain.h>
+#include <basalt/event.h>
 #include <basalt/time.h>
 #include <asm/cpu.h>
 #include <public/xen.h>
@@ -34,14 +35,14 @@ static void compute_scale(void)
 
 void pvclock_update(struct domain *d, struct vcpu *v)
 {
-	struct shared_info *si = d->shared_info;
+	struct vcpu_info *vi = vcpu_info_ptr(v);
 	struct vcpu_time_info *t;
 
 	if (!mul)
 		compute_scale();
-	if (v->vcpu_id >= XEN_LEGACY_MAX_VCPUS)
+	if (!vi)
 		return;
-	t = &si->vcpu_info[v->vcpu_id].time;
+	t = &vi->time;
 	/* Odd version: the guest retries while the fields change. */
 	WRITE_ONCE(t->version, t->version + 1);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);

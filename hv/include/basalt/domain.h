@@ -9,6 +9,7 @@
 
 #include <asm/domain.h>
 #include <basalt/compiler.h>
+#include <basalt/event.h>
 #include <basalt/p2m.h>
 #include <basalt/spinlock.h>
 #include <basalt/timer.h>
@@ -47,6 +48,14 @@ struct vcpu {
 	bool on_runq;
 	uint64_t runtime_ns;
 	uint64_t last_start_ns;
+
+	/* Xen ABI state */
+	int virq_port[NR_VIRQS_BASALT];  /* per-vCPU virtual IRQs */
+	uint64_t vcpu_info_gpa;          /* registered vcpu_info, 0: legacy */
+	uint64_t runstate_gva;           /* registered, never written */
+	struct timer singleshot;         /* VCPUOP_set_singleshot_timer */
+	bool polling;                    /* blocked in SCHEDOP_poll */
+
 	struct vcpu_arch arch;
 };
 
@@ -72,6 +81,8 @@ struct domain {
 	void *shared_info;             /* one page, zeroed */
 	uint64_t shared_info_gfn;      /* ~0: not mapped */
 	uint64_t hvm_params[HVM_PARAMS];
+	struct evtchn *evtchn;         /* EVTCHN_PORTS entries */
+	spinlock_t evtchn_lock;
 
 	/* console: current line and the last lines, for crash reports */
 	char con_line[160];

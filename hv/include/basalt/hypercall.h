@@ -29,5 +29,7 @@ long do_xen_version(struct hypercall_args *h);
 long do_sched_op(struct hypercall_args *h);
 long do_memory_op(struct hypercall_args *h);
 long do_hvm_op(struct hypercall_args *h);   /* arch */
+long do_vcpu_op(struct hypercall_args *h);
+long do_event_channel_op(struct hypercall_args *h);
 
 #endif /* BASALT_HYPERCALL_H */

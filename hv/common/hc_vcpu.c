@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcpu_op: where a vCPU's vcpu_info lives, its runstate area, and its
+ * one-shot timer (the guest's clock event: VIRQ_TIMER at the deadline).
+ */
+#include <basalt/hypercall.h>
+#include <basalt/domain.h>
+#include <basalt/errno.h>
+#include <basalt/event.h>
+#include <basalt/pvclock.h>
+#include <basalt/time.h>
+#include <basalt/lib/string.h>
+#include <asm/guest_access.h>
+#include <asm/page.h>
+#include <public/vcpu.h>
+#include <public/xen.h>
+
+long do_vcpu_op(struct hypercall_args *h);
+
+static void singleshot_fire(void *data)
+{
+	struct vcpu *v = data;
+
+	evtchn_send_virq(v, VIRQ_TIMER);
+}
+
+void vcpu_timers_init(struct vcpu *v);
+void vcpu_timers_init(struct vcpu *v)
+{
+	timer_init(&v->singleshot, "vcpu-singleshot", singleshot_fire, v,
+		   v->processor);
+}
+
+static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+{
+	struct vcpu_register_vcpu_info r;
+	struct vcpu_info *old, *new;
+	uint64_t gpa;
+	paddr_t hpa;
+	bool writable;
+
+	if (copy_from_guest(v, &r, arg, sizeof(r)))
+		return -EFAULT;
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
+		return -EINVAL;
+	if (v->vcpu_info_gpa)
+		return -EINVAL; /* once per vCPU, as in Xen */
+	gpa = (r.mfn << PAGE_SHIFT) + r.offset;
+	hpa = p2m_lookup(&v->domain->p2m, gpa, &writable);
+	if (!hpa || !writable || r.mfn == v->domain->shared_info_gfn)
+		return -EINVAL;
+	old = vcpu_info_ptr(v);
+	new = phys_to_virt(hpa);
+	if (old)
+		memcpy(new, old, sizeof(*new));
+	else
+		memset(new, 0, sizeof(*new));
+	v->vcpu_info_gpa = gpa;
+	pvclock_update(v->domain, v);
+	/* Make the guest rescan everything once at the new place. */
+	__atomic_store_n(&new->evtchn_pending_sel, ~0ul, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&new->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+	vcpu_kick(v);
+	return 0;
+}
+
+long do_vcpu_op(struct hypercall_args *h)
+{
+	struct vcpu *cur = h->v;
+	struct domain *d = cur->domain;
+	uint64_t id = h->a[1] & 0xffffffffu;
+	uint64_t arg = h->a[2];
+	struct vcpu *v;
+
+	if (id >= d->nr_vcpus)
+		return -ENOENT;
+	v = d->vcpus[id];
+	switch (h->a[0] & 0xffffffffu) {
+	case VCPUOP_is_up:
+		return v->state != VCPU_DOWN;
+	case VCPUOP_register_vcpu_info:
+		return register_vcpu_info(v, arg);
+	case VCPUOP_register_runstate_memory_area: {
+		uint64_t gva;
+		if (copy_from_guest(cur, &gva, arg, h->compat ? 4 : 8))
+			return -EFAULT;
+		/* Accepted; Basalt does not keep runstate times yet. */
+		v->runstate_gva = h->compat ? (uint32_t)gva : gva;
+		return 0;
+	}
+	case VCPUOP_stop_periodic_timer:
+		return 0; /* there is no periodic timer */
+	case VCPUOP_set_singleshot_timer: {
+		struct vcpu_set_singleshot_timer t;
+		if (v != cur)
+			return -EINVAL;
+		if (copy_from_guest(cur, &t, arg, sizeof(t)))
+			return -EFAULT;
+		if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
+			return -62; /* -ETIME */
+		/* A deadline in the past fires at once. */
+		timer_set(&v->singleshot, t.timeout_abs_ns);
+		return 0;
+	}
+	case VCPUOP_stop_singleshot_timer:
+		if (v != cur)
+			return -EINVAL;
+		timer_stop(&v->singleshot);
+		return 0;
+	default:
+		return -ENOSYS;
+	}
+}
