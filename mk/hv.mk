@@ -7,7 +7,7 @@
 BASALT_VERSION := 0.1.0
 HV_SRCS_C := $(sort $(wildcard hv/arch/x86/*.c hv/arch/x86/boot/*.c \
 	hv/arch/x86/hvm/*.c hv/arch/x86/svm/*.c hv/arch/x86/emul/*.c \
-	hv/common/*.c hv/common/mm/*.c hv/lib/*.c hv/drivers/*.c \
+	hv/common/*.c hv/common/mm/*.c hv/common/xz/*.c hv/lib/*.c hv/drivers/*.c \
 	hv/drivers/acpi/*.c))
 HV_SRCS_S := $(sort $(wildcard hv/arch/x86/*.S hv/arch/x86/boot/*.S \
 	hv/arch/x86/svm/*.S))

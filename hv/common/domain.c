@@ -73,15 +73,21 @@ unsigned int domain_count(void)
 	return n;
 }
 
+void vcpu_timers_init(struct vcpu *v);
+void grant_table_destroy(struct domain *d);
+
 static void free_domain(struct domain *d)
 {
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		if (d->vcpus[i]) {
+			timer_stop(&d->vcpus[i]->singleshot);
 			hvm->vcpu_destroy(d->vcpus[i]);
 			xfree(d->vcpus[i]);
 		}
 	}
 	arch_domain_teardown(d);
+	grant_table_destroy(d);
+	evtchn_domain_destroy(d);
 	p2m_teardown(&d->p2m);
 	free_page(d->shared_info);
 	xfree(d);
@@ -112,10 +118,14 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 	d->refcount = 1;
 	d->state = DOMAIN_RUNNING;
 	d->shared_info_gfn = ~0ull;
+	for (unsigned int i = 0; i < GRANT_FRAMES_MAX; i++)
+		d->grant_frame_gfn[i] = ~0ull;
 	d->log_tokens = 20;
 	spin_lock_init(&d->lock, "domain");
 	d->shared_info = alloc_page();
 	err = d->shared_info ? p2m_init(&d->p2m) : -ENOMEM;
+	if (!err)
+		err = evtchn_domain_init(d);
 	if (err)
 		goto fail;
 	d->nr_vcpus = cfg->vcpus;
@@ -127,6 +137,8 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 		}
 		v->vcpu_id = i;
 		v->domain = d;
+		v->processor = (domid + i) % nr_cpus_online;
+		vcpu_timers_init(v);
 		/* Only vCPU 0 starts; the others wait for the guest to bring
 		 * them up. */
 		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
@@ -143,7 +155,7 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 	pr_debug("d%u: created, %llu free pages before\n", domid,
 		 (unsigned long long)free_before);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		sched_add_vcpu(d->vcpus[i], (domid + i) % nr_cpus_online);
+		sched_add_vcpu(d->vcpus[i], d->vcpus[i]->processor);
 	return d;
 fail:
 	pr_err("d%u (%s): cannot be created (error %d)\n", domid, d->name, err);
@@ -305,8 +317,10 @@ void domain_destroy(struct domain *d)
 
 	d->state = DOMAIN_DYING;
 	spin_unlock_irqrestore(&d->lock, f);
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		timer_stop(&d->vcpus[i]->singleshot);
 		sched_remove_vcpu(d->vcpus[i]);
+	}
 	softirq_raise_on(0, SOFTIRQ_DOMAIN_REAPER);
 }
 

@@ -25,29 +25,60 @@ static void flush_all_vcpus(struct domain *d)
 		hvm->flush_guest_tlb(d->vcpus[i]);
 }
 
-static long map_shared_info(struct domain *d, uint64_t gfn)
+paddr_t grant_frame(struct domain *d, uint64_t idx);
+
+/*
+ * Put the hypervisor page hpa at gfn. The RAM page there (if any) goes
+ * back to the hypervisor; *old_gfn, when it names another place where the
+ * page was mapped before, is unmapped (a page appears once).
+ */
+static long map_special(struct domain *d, uint64_t gfn, paddr_t hpa,
+			uint64_t *old_gfn)
 {
 	bool owned;
 	paddr_t old;
 	int rc;
+	uint64_t f = spin_lock_irqsave(&d->lock);
 
-	spin_lock(&d->lock);
-	/* The RAM page at gfn (if any) goes back to the hypervisor. */
 	old = p2m_unmap_page(&d->p2m, gfn, &owned);
 	if (old && owned)
 		p2m_release_page(&d->p2m, old);
-	if (d->shared_info_gfn != ~0ull && d->shared_info_gfn != gfn)
-		p2m_unmap_page(&d->p2m, d->shared_info_gfn, &owned);
-	rc = p2m_map_page(&d->p2m, gfn, virt_to_phys(d->shared_info), P2M_R | P2M_W);
+	if (*old_gfn != ~0ull && *old_gfn != gfn)
+		p2m_unmap_page(&d->p2m, *old_gfn, &owned);
+	rc = p2m_map_page(&d->p2m, gfn, hpa, P2M_R | P2M_W);
 	if (!rc)
-		d->shared_info_gfn = gfn;
-	spin_unlock(&d->lock);
+		*old_gfn = gfn;
+	spin_unlock_irqrestore(&d->lock, f);
 	flush_all_vcpus(d);
+	return rc;
+}
+
+static long map_shared_info(struct domain *d, uint64_t gfn)
+{
+	long rc = map_special(d, gfn, virt_to_phys(d->shared_info),
+			      &d->shared_info_gfn);
+
 	if (rc)
 		return rc;
+	/* Valid the moment it is mapped: Linux reads the clock at once. */
+	pvclock_set_wallclock(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++)
 		pvclock_update(d, d->vcpus[i]);
 	return 0;
+}
+
+static long map_grant_frame(struct domain *d, uint64_t idx, uint64_t gfn)
+{
+	paddr_t hpa;
+
+	if (idx & XENMAPIDX_grant_table_status)
+		return -EINVAL; /* status frames exist only in version 2 */
+	if (idx >= GRANT_FRAMES_MAX)
+		return -EINVAL;
+	hpa = grant_frame(d, idx);
+	if (!hpa)
+		return -ENOMEM;
+	return map_special(d, gfn, hpa, &d->grant_frame_gfn[idx]);
 }
 
 static long add_to_physmap(struct hypercall_args *h)
@@ -76,13 +107,18 @@ static long add_to_physmap(struct hypercall_args *h)
 	}
 	if (domid != DOMID_SELF && domid != v->domain->domid)
 		return -ESRCH;
-	if (space != XENMAPSPACE_shared_info)
-		return -EOPNOTSUPP;
-	if (idx != 0)
-		return -EINVAL;
 	if (gpfn >= (1ull << (48 - PAGE_SHIFT)))
 		return -EINVAL;
-	return map_shared_info(v->domain, gpfn);
+	switch (space) {
+	case XENMAPSPACE_shared_info:
+		if (idx != 0)
+			return -EINVAL;
+		return map_shared_info(v->domain, gpfn);
+	case XENMAPSPACE_grant_table:
+		return map_grant_frame(v->domain, idx, gpfn);
+	default:
+		return -EOPNOTSUPP;
+	}
 }
 
 static long memory_map(struct hypercall_args *h)

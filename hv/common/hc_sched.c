@@ -21,6 +21,10 @@ long do_sched_op(struct hypercall_args *h)
 	case SCHEDOP_block:
 		sched_block(v);
 		return 0;
+	case SCHEDOP_poll:
+		/* PV spinlocks: returning at once is correct (the caller
+		 * spins again); blocking on the ports comes with SMP. */
+		return 0;
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;
 		if (copy_from_guest(v, &s, arg, sizeof(s)))

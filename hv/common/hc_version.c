@@ -32,8 +32,14 @@ static uint32_t feature_submap(struct domain *d, unsigned int idx)
 {
 	if (idx != 0)
 		return 0;
-	/* What is true of every Basalt guest today. */
-	return 1u << XENFEAT_auto_translated_physmap |
+	/* What Basalt does for every guest: writable page tables and
+	 * auto-translated physmap (it is HVM), events through a callback
+	 * vector, a pvclock safe to use with a stable TSC, no direct map. */
+	return 1u << XENFEAT_writable_page_tables |
+	       1u << XENFEAT_auto_translated_physmap |
+	       1u << XENFEAT_hvm_callback_vector |
+	       1u << XENFEAT_hvm_safe_pvclock |
+	       1u << XENFEAT_not_direct_mapped |
 	       (d->is_initial ? 1u << XENFEAT_dom0 : 0);
 }
 

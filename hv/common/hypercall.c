@@ -13,6 +13,7 @@ static const hypercall_fn table[] = {
 	[__HYPERVISOR_sched_op] = do_sched_op,
 	[__HYPERVISOR_hvm_op] = do_hvm_op,
 	[__HYPERVISOR_vcpu_op] = do_vcpu_op,
+	[__HYPERVISOR_grant_table_op] = do_grant_table_op,
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 

@@ -33,6 +33,22 @@ static void compute_scale(void)
 	shift = (int8_t)s;
 }
 
+extern uint64_t wallclock_at_boot_ns;
+
+void pvclock_set_wallclock(struct domain *d)
+{
+	struct shared_info *si = d->shared_info;
+
+	/* UNIX time at system time 0, versioned like the vCPU records. */
+	WRITE_ONCE(si->wc_version, si->wc_version + 1);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	si->wc_sec = (uint32_t)(wallclock_at_boot_ns / NSEC_PER_SEC);
+	si->wc_nsec = (uint32_t)(wallclock_at_boot_ns % NSEC_PER_SEC);
+	si->wc_sec_hi = (uint32_t)((wallclock_at_boot_ns / NSEC_PER_SEC) >> 32);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	WRITE_ONCE(si->wc_version, si->wc_version + 1);
+}
+
 void pvclock_update(struct domain *d, struct vcpu *v)
 {
 	struct vcpu_info *vi = vcpu_info_ptr(v);

@@ -13,6 +13,7 @@
 #include <basalt/softirq.h>
 #include <basalt/time.h>
 #include <basalt/lib/string.h>
+#include <asm/cpu.h>
 
 static void heap_swap(struct timer_queue *q, unsigned int a, unsigned int b)
 {
@@ -129,6 +130,11 @@ void timer_stop(struct timer *t)
 	if (t->heap_index >= 0)
 		heap_remove(q, t);
 	spin_unlock_irqrestore(&q->lock, flags);
+	/* Its callback may be running on its CPU right now: wait, so that the
+	 * caller may free what it uses. */
+	if (t->cpu != this_cpu()->id)
+		while (READ_ONCE(q->running) == t)
+			cpu_relax();
 }
 
 bool timer_is_pending(const struct timer *t)
@@ -145,10 +151,12 @@ static void timer_softirq(void)
 		struct timer *t = q->heap[0];
 		heap_remove(q, t);
 		q->fired++;
+		q->running = t;
 		/* Run without the lock: the handler may re-arm itself. */
 		spin_unlock_irqrestore(&q->lock, flags);
 		t->fn(t->data);
 		flags = spin_lock_irqsave(&q->lock);
+		q->running = NULL;
 	}
 	reprogram(q);
 	spin_unlock_irqrestore(&q->lock, flags);

@@ -16,7 +16,14 @@ Columns: "xen" (Debian's Xen 4.17, the oracle; fetched into .cache/) and
 for every case. One line per run: "PASS <test>@<hv>" or
 "FAIL <test>@<hv> <why>".
 
-  run.py                      Xen column, every initial-domain test
+Initial-domain tests boot once each (as dom0 on Xen). Unprivileged-role
+tests on Basalt boot once each as an unprivileged boot-time domain; on Xen
+they all share one boot: a classic PV dom0 (Debian's kernel, built by
+xen_domu/dom0.py) creates them one after another as PVH domUs with
+`xl create`; each test's lines are its domain's "(dN) " lines, and its end
+is the shutdown reason xl reports for it.
+
+  run.py                      Xen column, every test
   run.py --hv basalt,xen      both columns
   run.py --mutants xen        also run the mutants on Xen
   run.py --update-golden      rewrite data/xen-readable-msrs.txt from Xen
@@ -33,6 +40,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, os.path.join(TOP, "tests", "system", "lib"))
 from qemu import Qemu, QemuError  # noqa: E402
+sys.path.insert(0, os.path.join(HERE, "xen_domu"))
+import dom0  # noqa: E402
 
 MANIFEST = os.path.join(HERE, "manifest.txt")
 GOLDEN_MSRS = os.path.join(HERE, "data", "xen-readable-msrs.txt")
@@ -42,6 +51,7 @@ BASALT_ELF = os.path.join(TOP, "build", "basalt.elf")
 GUEST_OUT = os.path.join(TOP, "build", "guest")
 CONSOLE = "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
 HVS = ("xen", "basalt")
+XEN_DOM0_BOOT = 90     # seconds for the dom0 to boot and start its toolstack
 
 # A protocol line after an optional Basalt timestamp and domain/Xen prefix.
 PREFIX = r"^(?:\[\s*[\d.]+\]\s*)?(?:\((?:d\d+|XEN)\)\s*)?"
@@ -53,9 +63,22 @@ HALT_RX = {"xen": r"Hardware Dom0 halted: halting machine",
            "basalt": r"d\d+ \(.*\): shut down: .*, action preserve"}
 
 
+# How a run ends. Initial-domain tests and every Basalt run: what the
+# machine does. Unprivileged tests on Xen: the domU's shutdown reason, as
+# xl reports it ("reason code N"; every on_* action is destroy, so the
+# domain goes away), or "running" when it had to be destroyed at its
+# timeout.
+MACHINE_ENDS = ("halt", "reset", "poweroff")
+DOMU_ENDS = ("poweroff", "reboot", "suspend", "crash", "watchdog",
+             "soft_reset", "running")
+XL_REASONS = dict(enumerate(DOMU_ENDS[:6]))
+XL_LINE = re.compile(r"^@xl (\S+) (.*)$")
+
+
 class Test:
     def __init__(self, name):
         self.name = name
+        self.dir = name          # tests/guest/<dir>/ holds the kernel
         self.role = "initial"
         self.vcpus = 1
         self.memory = 128
@@ -64,7 +87,7 @@ class Test:
         self.verdict = {hv: "pass" for hv in HVS}   # pass | expect-fail
         self.expect = {hv: {} for hv in HVS}        # case -> (value, reason)
         self.skip = {hv: {} for hv in HVS}          # case -> reason
-        self.end = {"xen": "halt", "basalt": "poweroff"}
+        self.end = {}              # filled in by parse_manifest
         self.lines = {hv: [] for hv in HVS}         # regexes to see
         self.options = ""                            # extra domain= options
         self.golden_msrs = False
@@ -91,7 +114,7 @@ def parse_manifest(path=MANIFEST):
             if not reason:
                 raise SystemExit(f"{where}: a skip needs '# reason'")
             cur.skip[words[3]][words[1]] = reason
-        elif key in ("role", "options"):
+        elif key in ("role", "options", "dir"):
             setattr(cur, key, val)
         elif key in ("vcpus", "memory", "timeout", "bits"):
             setattr(cur, key, int(val))
@@ -120,6 +143,20 @@ def parse_manifest(path=MANIFEST):
                 cur.lines[h].append(rx)
         else:
             raise SystemExit(f"{where}: unknown entry {line.strip()!r}")
+    for t in tests:
+        if t.role not in ("initial", "unprivileged"):
+            raise SystemExit(f"{path}: test {t.name}: bad role {t.role!r}")
+        if not os.path.isdir(os.path.join(HERE, t.dir)):
+            raise SystemExit(f"{path}: test {t.name}: no directory "
+                             f"tests/guest/{t.dir}/")
+        domu = t.role == "unprivileged"
+        t.end.setdefault("xen", "poweroff" if domu else "halt")
+        t.end.setdefault("basalt", "poweroff")
+        for hv, outcome in t.end.items():
+            ok = DOMU_ENDS if domu and hv == "xen" else MACHINE_ENDS
+            if outcome not in ok:
+                raise SystemExit(f"{path}: test {t.name}: end {hv} must be "
+                                 f"one of {' '.join(ok)}")
     return tests
 
 
@@ -198,6 +235,12 @@ def boot(t, hv, elf, tag):
         q.kill()
         o.lines = q.text()
         q.__exit__(None, None, None)
+    parse_protocol(o)
+    return o, q.log_path
+
+
+def parse_protocol(o):
+    """Fill o.begin/results/ended/msrs from o.lines."""
     for line in o.lines:
         m = PROTO.search(line)
         if m:
@@ -211,7 +254,6 @@ def boot(t, hv, elf, tag):
         m = MSR_LINE.search(line)
         if m:
             o.msrs.append(m.group(1))
-    return o, q.log_path
 
 
 def judge(t, hv, o, mutant):
@@ -290,7 +332,7 @@ def check_golden(t, hv, o, update):
 
 def run_one(t, hv, mutant=False, update=False):
     sub = "mutant/" if mutant else ""
-    elf = os.path.join(GUEST_OUT, sub + t.name + ".elf")
+    elf = os.path.join(GUEST_OUT, sub + t.dir + ".elf")
     label = f"{t.name}{'-mutant' if mutant else ''}@{hv}"
     t0 = time.time()
     try:
@@ -298,6 +340,12 @@ def run_one(t, hv, mutant=False, update=False):
     except (QemuError, OSError) as e:
         print(f"FAIL {label} {type(e).__name__}: {e}", flush=True)
         return False
+    return report(t, hv, o, mutant, log, time.time() - t0, update)
+
+
+def report(t, hv, o, mutant, log, secs, update=False):
+    """Judge one run and print its PASS/FAIL line; return True on PASS."""
+    label = f"{t.name}{'-mutant' if mutant else ''}@{hv}"
     why = judge(t, hv, o, mutant)
     if not why and not mutant:
         why = check_golden(t, hv, o, update)
@@ -307,9 +355,118 @@ def run_one(t, hv, mutant=False, update=False):
         return False
     diffs = "" if mutant else " ".join(
         f"[{c}={v[0]} on {hv}]" for c, v in t.expect[hv].items())
-    print(f"PASS {label} {o.begin} cases, {o.exit} ({time.time() - t0:.1f}s)"
+    print(f"PASS {label} {o.begin} cases, {o.exit} ({secs:.1f}s)"
           f" {diffs}".rstrip(), flush=True)
     return True
+
+
+def domu_name(t, mutant):
+    return t.name + ("-mutant" if mutant else "")
+
+
+def split_domus(lines, names):
+    """Cut one dom0 boot's console into per-domU Outcomes: a domain's own
+    "(dN) " lines, Xen's lines while it existed, and /init's "@xl <name>"
+    lines (xl's log: domid, shutdown reason code)."""
+    out = {n: Outcome() for n in names}
+    domid, window, current = {}, {}, None
+    for i, (_, text) in enumerate(lines):
+        m = XL_LINE.match(text)
+        if m and m.group(1) in out:
+            name, what = m.groups()
+            o = out[name]
+            if what == "create":
+                current = name
+                window[name] = [i, len(lines)]
+            elif what.startswith("end "):
+                window.setdefault(name, [i, i])[1] = i
+                current = None
+                if "timeout=1" in what:
+                    o.exit = "running"
+            d = re.search(r"\(domid (\d+)\) to die", what)
+            if d:
+                domid[name] = int(d.group(1))
+            r = re.search(r"has shut down, reason code (\d+)", what)
+            if r and o.exit is None:
+                o.exit = XL_REASONS.get(int(r.group(1)),
+                                        f"reason-{r.group(1)}")
+    for name, o in out.items():
+        lo, hi = window.get(name, (len(lines), len(lines)))
+        mine = re.compile(rf"^\(d{domid[name]}\) ") if name in domid else None
+        sel = []
+        for i, (ts, text) in enumerate(lines):
+            if (mine and mine.match(text)) or \
+                    (lo <= i <= hi and text.startswith("(XEN)")) or \
+                    text.startswith(f"@xl {name} "):
+                sel.append((ts, text))
+        o.lines = [text for _, text in sel]
+        o.stamped = sel
+        if o.exit is None:
+            o.exit = "gone" if name in domid else "not created"
+        parse_protocol(o)
+    return out
+
+
+def run_xen_domus(items):
+    """Run [(Test, mutant)] as PVH domUs of one Xen boot; print one line
+    per test; return True if all passed."""
+    t0 = time.time()
+    runs = []
+    for t, mutant in items:
+        elf = os.path.join(GUEST_OUT, ("mutant/" if mutant else "") +
+                           t.dir + ".elf")
+        runs.append((domu_name(t, mutant), elf, t.memory, t.vcpus,
+                     t.timeout))
+
+    def fail_all(why):
+        for t, mutant in items:
+            print(f"FAIL {domu_name(t, mutant)}@xen {why}", flush=True)
+        return False
+    try:
+        kernel, initrd = dom0.build_initrd(runs, tag="domus")
+    except dom0.BuildError as e:
+        return fail_all(f"dom0 initrd: {e}")
+    budget = XEN_DOM0_BOOT + sum(t.timeout + 5 for t, _ in items)
+    error = None
+    try:
+        q = Qemu("guest-domus@xen", kernel=XEN_ELF, cpu=dom0.QEMU_CPU,
+                 append=dom0.XEN_APPEND,
+                 initrd=f"{kernel} {dom0.DOM0_APPEND},{initrd}")
+    except (QemuError, OSError) as e:
+        return fail_all(f"{type(e).__name__}: {e}")
+    try:
+        q.expect(r"^@xl (done|fatal)", timeout=budget)
+    except QemuError as e:
+        error = str(e)
+    finally:
+        q.kill()
+        with q.cond:
+            lines = list(q.lines)
+        q.__exit__(None, None, None)
+    log = os.path.relpath(q.log_path, TOP)
+    texts = [text for _, text in lines]
+    fatal = [text for text in texts if text.startswith("@xl fatal")]
+    ready = [ts for ts, text in lines if text == "@xl ready"]
+    if fatal or not ready:
+        return fail_all(f"dom0: {fatal[0] if fatal else error or 'no toolstack'}"
+                        f" (log: {log})")
+    outs = split_domus(lines, [r[0] for r in runs])
+    ok = True
+    for (t, mutant), run in zip(items, runs):
+        o = outs[run[0]]
+        path = os.path.join(os.path.dirname(q.log_path),
+                            f"guest-{run[0]}@xen.log")
+        with open(path, "w") as f:
+            f.writelines(f"{ts:9.3f} {text}\n" for ts, text in o.stamped)
+        secs = o.stamped[-1][0] - o.stamped[0][0] if o.stamped else 0.0
+        ok &= report(t, "xen", o, mutant, path, secs)
+    print(f"INFO xen domUs: dom0 toolstack ready at {ready[0]:.1f}s, "
+          f"{len(items)} domains, {time.time() - t0:.1f}s in all "
+          f"(log: {log})", flush=True)
+    if error and ok:
+        print(f"FAIL domus@xen {error} (log: {log})", flush=True)
+        ok = False
+    return ok
 
 
 def main(argv=None):
@@ -340,15 +497,20 @@ def main(argv=None):
         except (subprocess.CalledProcessError, OSError) as e:
             print(f"FAIL xen-4.17@xen download/unpack failed: {e}", flush=True)
             return 1
+    domus = []   # the Xen column for domUs: one boot at the end
     for t in tests:
         for hv in hvs:
-            if hv == "xen" and t.role != "initial":
-                continue   # the Xen column for domUs comes with xl
+            if hv == "xen" and t.role == "unprivileged":
+                domus.append((t, False))
+                continue
             ok &= run_one(t, hv, update=args.update_golden)
         for hv in mut:
-            if hv == "xen" and t.role != "initial":
+            if hv == "xen" and t.role == "unprivileged":
+                domus.append((t, True))
                 continue
             ok &= run_one(t, hv, mutant=True)
+    if domus:
+        ok &= run_xen_domus(domus)
     return 0 if ok else 1
 
 

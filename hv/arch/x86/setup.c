@@ -32,6 +32,7 @@ void pic_disable(void);
 void ioapic_mask_all(const struct acpi_info *acpi);
 void start_basalt(uint32_t magic, uint32_t info);
 void domain_subsys_init(void);
+void rtc_init(void);
 __noreturn void boot_finish(void);
 
 struct uart_config console_uart = { 0x3f8, 115200, 8, 'n', 1 };
@@ -187,6 +188,7 @@ void __init start_basalt(uint32_t magic, uint32_t info)
 		(unsigned long long)(apic_timer_frequency() / 1000000),
 		(unsigned long long)(apic_timer_frequency() / 1000 % 1000));
 
+	rtc_init();
 	timer_subsys_init();
 	timer_queue_init(0);
 	ipi_init();

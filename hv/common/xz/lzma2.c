@@ -119,34 +119,62 @@ static inline void store64(uint8_t *p, uint64_t v)
 	__builtin_memcpy(p, &v, 8);
 }
 
+static inline uint32_t load32(const uint8_t *p)
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint16_t load16(const uint8_t *p)
+{
+	uint16_t v;
+
+	__builtin_memcpy(&v, p, 2);
+	return v;
+}
+
 /*
- * Copy len bytes from dist + 1 bytes back. Eight bytes at a time when the
- * source is that far behind (it is then final) and the buffer has room for
- * the overshoot, which later output overwrites.
+ * Copy len bytes from dist + 1 bytes back, eight at a time where the buffer
+ * has room for the overshoot (later output overwrites it). A source at
+ * least eight bytes behind is final; periods of 1, 2 and 4 bytes (runs and
+ * tables, common in kernels) repeat one 8-byte word; other short periods
+ * go byte by byte.
  */
 static inline void copy_match(uint8_t *out, size_t dist, size_t len,
 			      const uint8_t *buf_end)
 {
 	const uint8_t *src = out - dist - 1;
+	uint64_t w;
 
-	if (likely(dist >= 7 && (size_t)(buf_end - out) >= len + 7)) {
+	if (unlikely((size_t)(buf_end - out) < len + 7))
+		goto bytes;
+	if (likely(dist >= 7)) {
 		do {
 			store64(out, load64(src));
 			out += 8;
 			src += 8;
 		} while (len > 8 && (len -= 8));
-	} else if (dist == 0 && (size_t)(buf_end - out) >= len + 7) {
-		uint64_t w = 0x0101010101010101ull * src[0];
-
-		do {
-			store64(out, w);
-			out += 8;
-		} while (len > 8 && (len -= 8));
-	} else {
-		do {
-			*out++ = *src++;
-		} while (--len);
+		return;
 	}
+	if (dist == 0)
+		w = 0x0101010101010101ull * src[0];
+	else if (dist == 1)
+		w = 0x0001000100010001ull * load16(src);
+	else if (dist == 3)
+		w = 0x0000000100000001ull * load32(src);
+	else
+		goto bytes;
+	do {
+		store64(out, w);
+		out += 8;
+	} while (len > 8 && (len -= 8));
+	return;
+bytes:
+	do {
+		*out++ = *src++;
+	} while (--len);
 }
 
 static void lzma_reset_state(struct lzma_dec *d)

@@ -20,6 +20,7 @@
 #define DOMAIN_CMDLINE_MAX 1024
 #define CONSOLE_HISTORY   16   /* lines kept for crash reports */
 #define HVM_PARAMS        40
+#define GRANT_FRAMES_MAX  32
 
 enum domain_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -82,6 +83,11 @@ struct domain {
 	uint64_t shared_info_gfn;      /* ~0: not mapped */
 	uint64_t hvm_params[HVM_PARAMS];
 	struct evtchn *evtchn;         /* EVTCHN_PORTS entries */
+	void *grant_frames[GRANT_FRAMES_MAX]; /* v1 grant table */
+	unsigned int grant_nr_frames;
+	uint64_t grant_frame_gfn[GRANT_FRAMES_MAX]; /* where mapped, ~0: not */
+	uint64_t console_gpa;          /* PV console ring page, 0: none */
+	uint32_t console_port;
 	spinlock_t evtchn_lock;
 
 	/* console: current line and the last lines, for crash reports */

@@ -30,6 +30,8 @@ long do_sched_op(struct hypercall_args *h);
 long do_memory_op(struct hypercall_args *h);
 long do_hvm_op(struct hypercall_args *h);   /* arch */
 long do_vcpu_op(struct hypercall_args *h);
+long do_grant_table_op(struct hypercall_args *h);
+long do_vm_assist(struct hypercall_args *h);
 long do_event_channel_op(struct hypercall_args *h);
 
 #endif /* BASALT_HYPERCALL_H */

@@ -27,13 +27,15 @@ struct timer_queue {
 	unsigned int n;
 	unsigned int cap;
 	uint64_t fired;           /* statistics */
+	struct timer *running;    /* callback in progress, or NULL */
 };
 
 void timer_init(struct timer *t, const char *name, void (*fn)(void *),
 		void *data, unsigned int cpu);
 /* Arm (or re-arm) t to fire at expires. */
 void timer_set(struct timer *t, uint64_t expires);
-/* Disarm t; it will not fire after this returns (unless running now). */
+/* Disarm t; when this returns its callback is not running and will not
+ * run (unless called from that very callback). */
 void timer_stop(struct timer *t);
 bool timer_is_pending(const struct timer *t);
 

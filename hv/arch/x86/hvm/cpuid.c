@@ -23,10 +23,12 @@ struct cpuid_mask {
 #define B(n) (1u << (n))
 static const struct cpuid_mask keep[] = {
 	/* leaf 1 ECX: SSE3 PCLMUL SSSE3 FMA CX16 SSE4.1 SSE4.2 MOVBE POPCNT
-	 * AES F16C RDRAND; hidden: MONITOR, VMX, SMX, PDCM, x2APIC, TSC
-	 * deadline, XSAVE/OSXSAVE/AVX (no XSAVE state switching yet).
+	 * AES F16C RDRAND; hidden: MONITOR, VMX, SMX, PDCM, TSC deadline,
+	 * XSAVE/OSXSAVE/AVX (no XSAVE state switching yet). x2APIC is added
+	 * below: the vLAPIC is emulated, not the host's.
 	 * EDX: FPU VME DE PSE TSC MSR PAE CX8 SEP PGE CMOV PAT PSE36 CLFSH
-	 * MMX FXSR SSE SSE2; hidden: MCE MCA MTRR APIC ACPI DS TM PBE HTT. */
+	 * MMX FXSR SSE SSE2, APIC (emulated, added below); hidden: MCE MCA
+	 * MTRR ACPI DS TM PBE HTT. */
 	{ 1, 0, ~0u, ~0u,
 	  B(0) | B(1) | B(9) | B(12) | B(13) | B(19) | B(20) | B(22) | B(23) |
 	  B(25) | B(29) | B(30),
@@ -120,6 +122,7 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 		/* APIC id = vCPU id, one logical CPU per package, CLFLUSH
 		 * size and brand index from the host. */
 		r->ebx = (host.ebx & 0xffff) | (v->vcpu_id << 24) | (1u << 16);
-		r->ecx |= B(31); /* running on a hypervisor */
+		r->ecx |= B(31) | B(21); /* hypervisor, x2APIC */
+		r->edx |= B(9);          /* APIC */
 	}
 }

@@ -8,6 +8,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <asm/page.h>
+#include <asm/vlapic.h>
 #include <asm/x86_emulate.h>
 #include <basalt/console.h>
 #include <basalt/domain.h>
@@ -89,7 +90,18 @@ static int access_linear(struct x86_emul_ctxt *c, uint64_t la, void *buf,
 			return x86_emul_raise(c, 14, true, pfec);
 		}
 		hpa = p2m_lookup(&s->v->domain->p2m, gpa, &writable);
-		if (!hpa) {
+		if (!hpa && (gpa & PAGE_MASK) == VLAPIC_MMIO_BASE &&
+		    vlapic_mmio_enabled(s->v) && chunk == 4 && !fetch) {
+			uint32_t val = ~0u;
+			if (write) {
+				memcpy(&val, p, 4);
+				vlapic_mmio_write(s->v, (uint32_t)(gpa & ~PAGE_MASK), val);
+			} else {
+				if (!vlapic_mmio_read(s->v, (uint32_t)(gpa & ~PAGE_MASK), &val))
+					val = 0;
+				memcpy(p, &val, 4);
+			}
+		} else if (!hpa) {
 			if (fetch)
 				return X86EMUL_UNHANDLEABLE;
 			if (!write)

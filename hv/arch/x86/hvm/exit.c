@@ -61,11 +61,16 @@ static void exit_cpuid(struct vcpu *v, struct vm_exit *e)
 	hvm_skip_insn(v, e);
 }
 
+bool hvm_has_pending_interrupt(struct vcpu *v);
+
 static void exit_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	if (!hvm_skip_insn(v, e))
 		return;
 	sched_block(v);
+	/* An event that arrived before the block must not be slept on. */
+	if (hvm_has_pending_interrupt(v))
+		sched_wake(v);
 }
 
 static void exit_msr(struct vcpu *v, struct vm_exit *e)

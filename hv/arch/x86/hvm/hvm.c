@@ -11,7 +11,10 @@
 #include <basalt/domain.h>
 #include <basalt/panic.h>
 #include <basalt/sched.h>
+#include <basalt/event.h>
 #include <basalt/lib/string.h>
+#include <asm/vlapic.h>
+#include <public/hvm/params.h>
 
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
@@ -55,11 +58,70 @@ void hvm_cpu_up(void)
 		panic("cannot enable %s on CPU %u", hvm->name, this_cpu()->id);
 }
 
+/* The vector of HVM_PARAM_CALLBACK_IRQ when it asks for direct vector
+ * delivery (type 2), else 0. */
+static uint8_t callback_vector(struct domain *d)
+{
+	uint64_t cb = d->hvm_params[HVM_PARAM_CALLBACK_IRQ];
+
+	return (cb >> 56) == HVM_PARAM_CALLBACK_TYPE_VECTOR ? (uint8_t)cb : 0;
+}
+
+bool hvm_has_pending_interrupt(struct vcpu *v);
+bool hvm_has_pending_interrupt(struct vcpu *v)
+{
+	uint8_t cb = callback_vector(v->domain);
+
+	return (cb && evtchn_upcall_pending(v)) || vlapic_pending(v) >= 0 ||
+	       v->arch.vlapic.nmi_pending;
+}
+
+/*
+ * Before each entry: inject the highest-priority interrupt the guest can
+ * take now, or ask for an exit as soon as it can. The event-channel
+ * callback vector does not go through the vLAPIC (no IRR/ISR, no EOI) and
+ * is level-like: it is injected again as long as the upcall is pending.
+ */
+static void deliver_interrupts(struct vcpu *v)
+{
+	uint8_t cb = callback_vector(v->domain);
+	int lapic = vlapic_pending(v);
+	bool upcall = cb && evtchn_upcall_pending(v);
+	struct hvm_event ev = { .valid = true, .type = EVENT_EXTINT };
+
+	if (v->arch.pending.valid)
+		return;
+	if (v->arch.vlapic.nmi_pending) {
+		v->arch.vlapic.nmi_pending = false;
+		ev.type = EVENT_NMI;
+		ev.vector = 2;
+		hvm->inject_event(v, &ev);
+		return;
+	}
+	if (!upcall && lapic < 0) {
+		hvm->request_irq_window(v, false);
+		return;
+	}
+	if (!hvm->interruptible(v)) {
+		hvm->request_irq_window(v, true);
+		return;
+	}
+	hvm->request_irq_window(v, false);
+	if (lapic >= 0 && (!upcall || lapic > cb)) {
+		ev.vector = (uint8_t)lapic;
+		vlapic_ack(v, ev.vector);
+	} else {
+		ev.vector = cb;
+	}
+	hvm->inject_event(v, &ev);
+}
+
 void arch_vcpu_run_once(struct vcpu *v)
 {
 	struct vm_exit e;
 
 	local_irq_disable();
+	deliver_interrupts(v);
 	hvm->vcpu_run(v, &e);
 	/* A physical interrupt that ended the guest is taken here. */
 	local_irq_enable();

@@ -10,6 +10,8 @@
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <basalt/domain.h>
+#include <public/sched.h>
+#include "acpi_build.h"
 
 #define DEBUG_CONSOLE_PORT 0xe9
 #define MAX_REPS_PER_EXIT  4096
@@ -19,12 +21,25 @@ void hvm_io_exit(struct vcpu *v, struct vm_exit *e);
 
 static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned int bytes)
 {
+	if (port == ACPI_SLEEP_STATUS_PORT)
+		return 0x80; /* WAK_STS: the guest never sleeps and wakes */
 	return bytes == 4 ? 0xffffffffu : (1u << (8 * bytes)) - 1;
 }
 
 static void port_write(struct vcpu *v, uint16_t port, unsigned int bytes,
 		       uint32_t val)
 {
+	/* The hardware-reduced sleep control register of the guest's FADT:
+	 * SLP_EN with the \_S5 sleep type is a power-off. */
+	if (port == ACPI_SLEEP_CONTROL_PORT && (val & ACPI_SLP_EN)) {
+		if (((val >> 2) & 7) == ACPI_S5_SLP_TYP)
+			domain_shutdown(v->domain, SHUTDOWN_poweroff);
+		return;
+	}
+	if (port == ACPI_RESET_PORT && (uint8_t)val == ACPI_RESET_VALUE) {
+		domain_shutdown(v->domain, SHUTDOWN_reboot);
+		return;
+	}
 	if (port == DEBUG_CONSOLE_PORT) {
 		char c[4];
 		for (unsigned int i = 0; i < bytes; i++)

@@ -10,6 +10,7 @@
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <asm/page.h>
+#include <asm/vlapic.h>
 #include <basalt/console.h>
 #include <basalt/domain.h>
 #include <basalt/lib/string.h>
@@ -67,6 +68,8 @@ static bool write_hypercall_msr(struct vcpu *v, uint64_t val)
 
 bool hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
+	if (msr == 0x1b || (msr >= 0x800 && msr <= 0x8ff))
+		return vlapic_msr_read(v, msr, val);
 	switch (msr) {
 	case MSR_EFER:
 		*val = v->arch.snap.efer;
@@ -97,6 +100,8 @@ static bool pat_valid(uint64_t pat)
 
 bool hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
+	if (msr == 0x1b || (msr >= 0x800 && msr <= 0x8ff))
+		return vlapic_msr_write(v, msr, val);
 	switch (msr) {
 	case MSR_EFER: {
 		uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |

@@ -9,21 +9,27 @@
 #include <asm/guest_access.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
+#include <asm/vlapic.h>
+#include "acpi_build.h"
 #include <basalt/bootinfo.h>
 #include <basalt/console.h>
+#include <basalt/console_ring.h>
 #include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/pvh_elf.h>
 #include <basalt/lib/string.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/xen.h>
+#include <public/hvm/params.h>
 
 #define INFO_AREA      0xe0000ull   /* reserved in the guest's memory map */
 #define INFO_AREA_END  0x100000ull
 #define START_INFO     (INFO_AREA)
 #define MODLIST        (INFO_AREA + 0x100)
 #define MEMMAP         (INFO_AREA + 0x200)
-#define CMDLINE        (INFO_AREA + 0x400)
+#define CMDLINE        (INFO_AREA + 0x400)  /* up to 3 KiB */
+#define ACPI_TABLES    (INFO_AREA + 0x1000)
+#define CONSOLE_RING   (INFO_AREA + 0x2000)
 #define E820_RAM       1
 #define E820_RESERVED  2
 
@@ -110,6 +116,8 @@ static int build_start_info(struct domain *d, uint64_t kernel_end)
 	size_t clen = strlen(d->cfg.cmdline);
 
 	si.memmap_entries = memory_map(d, map);
+	if (acpi_build_tables(d, ACPI_TABLES, &si.rsdp_paddr))
+		return -EFAULT;
 	if (clen) {
 		if (gpa_write(d, CMDLINE, d->cfg.cmdline, clen + 1))
 			return -EFAULT;
@@ -160,7 +168,16 @@ int arch_domain_build(struct domain *d)
 	rc = build_start_info(d, kernel_end);
 	if (rc)
 		return rc;
+	/* hvc0: the console ring in the reserved area; no xenstore yet
+	 * (STORE_PFN 0: Linux boots on without PV devices). */
+	rc = console_ring_setup(d, CONSOLE_RING);
+	if (rc)
+		return rc;
+	d->hvm_params[HVM_PARAM_CONSOLE_PFN] = CONSOLE_RING >> PAGE_SHIFT;
+	d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN] = d->console_port;
+	d->hvm_params[HVM_PARAM_STORE_PFN] = 0;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		vlapic_init(d->vcpus[i]);
 		d->vcpus[i]->arch.msr_pat = 0x0007040600070406ull;
 		hvm->set_tsc_offset(d->vcpus[i], 0);
 	}

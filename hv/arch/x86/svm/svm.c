@@ -360,6 +360,14 @@ static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
 	v->arch.pending.valid = true;
 }
 
+static bool svm_interruptible(struct vcpu *v)
+{
+	const struct vmcb_control *ctl = &sv(v)->vmcb->ctl;
+
+	return (v->arch.regs.rflags & RFLAGS_IF) && !(ctl->interrupt_shadow & 1) &&
+	       !(ctl->eventinj & EVENT_VALID) && !v->arch.pending.valid;
+}
+
 static void svm_request_irq_window(struct vcpu *v, bool on)
 {
 	struct vmcb_control *ctl = &sv(v)->vmcb->ctl;
@@ -435,6 +443,7 @@ static const struct hvm_ops svm_ops = {
 	.set_efer = svm_set_efer,
 	.get_cpl = svm_get_cpl,
 	.inject_event = svm_inject_event,
+	.interruptible = svm_interruptible,
 	.request_irq_window = svm_request_irq_window,
 	.set_tsc_offset = svm_set_tsc_offset,
 	.set_p2m_root = svm_set_p2m_root,

@@ -4,6 +4,7 @@
 #define ASM_DOMAIN_H
 
 #include <asm/hvm.h>
+#include <asm/vlapic.h>
 #include <basalt/types.h>
 
 struct vcpu_arch {
@@ -11,6 +12,7 @@ struct vcpu_arch {
 	struct hvm_snapshot snap;  /* control state at the last exit */
 	void *vendor;              /* the backend's per-vCPU state */
 	struct hvm_event pending;  /* to inject at the next entry */
+	struct vlapic vlapic;
 	uint64_t guest_efer;       /* EFER as the guest sees it */
 	uint64_t msr_pat;
 	uint64_t msr_tsc_aux;

@@ -133,6 +133,9 @@ struct hvm_ops {
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
 	unsigned int (*get_cpl)(struct vcpu *v);
 	void (*inject_event)(struct vcpu *v, const struct hvm_event *ev);
+	/* Can an external interrupt be injected now (IF set, no interrupt
+	 * shadow, no other event queued)? */
+	bool (*interruptible)(struct vcpu *v);
 	/* Exit as soon as the guest can take an external interrupt. */
 	void (*request_irq_window)(struct vcpu *v, bool on);
 	void (*set_tsc_offset)(struct vcpu *v, int64_t offset);

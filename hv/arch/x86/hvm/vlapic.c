@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/* The guest's x2APIC (see asm/vlapic.h). */
+#include <asm/vlapic.h>
+#include <basalt/domain.h>
+#include <basalt/event.h>
+#include <basalt/lib/string.h>
+
+#define MSR_APIC_BASE      0x1b
+#define APIC_BASE_BSP      (1ull << 8)
+#define APIC_BASE_EXTD     (1ull << 10)
+#define APIC_BASE_EN       (1ull << 11)
+#define APIC_DEFAULT_BASE  0xfee00000ull
+
+#define X2_ID      0x802
+#define X2_VERSION 0x803
+#define X2_TPR     0x808
+#define X2_PPR     0x80a
+#define X2_EOI     0x80b
+#define X2_LDR     0x80d
+#define X2_SVR     0x80f
+#define X2_ISR0    0x810
+#define X2_TMR0    0x818
+#define X2_IRR0    0x820
+#define X2_ESR     0x828
+#define X2_LVT_CMCI 0x82f
+#define X2_ICR     0x830
+#define X2_LVT_TIMER 0x832
+#define X2_LVT_ERROR 0x837
+#define X2_TIMER_ICR 0x838
+#define X2_TIMER_CCR 0x839
+#define X2_TIMER_DCR 0x83e
+#define X2_SELF_IPI 0x83f
+
+#define LVT_MASKED (1u << 16)
+
+static struct vlapic *vl(struct vcpu *v)
+{
+	return &v->arch.vlapic;
+}
+
+void vlapic_init(struct vcpu *v)
+{
+	struct vlapic *a = vl(v);
+
+	memset(a, 0, sizeof(*a));
+	a->apic_base = APIC_DEFAULT_BASE | APIC_BASE_EN |
+		       (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
+	a->svr = 0xff;
+	for (unsigned int i = 0; i < 7; i++)
+		a->lvt[i] = LVT_MASKED;
+	/* x2APIC logical ID: cluster in 31:16, one bit per CPU in 15:0. */
+	a->ldr = ((v->vcpu_id >> 4) << 16) | (1u << (v->vcpu_id & 15));
+	a->sipi_vector = -1;
+}
+
+static int highest(const uint32_t *bits)
+{
+	for (int w = 7; w >= 0; w--) {
+		uint32_t x = __atomic_load_n(&bits[w], __ATOMIC_ACQUIRE);
+		if (x)
+			return w * 32 + 31 - __builtin_clz(x);
+	}
+	return -1;
+}
+
+static void set_bit(uint32_t *bits, uint8_t v)
+{
+	__atomic_fetch_or(&bits[v / 32], 1u << (v % 32), __ATOMIC_SEQ_CST);
+}
+
+static void clear_bit(uint32_t *bits, uint8_t v)
+{
+	__atomic_fetch_and(&bits[v / 32], ~(1u << (v % 32)), __ATOMIC_SEQ_CST);
+}
+
+void vlapic_set_irq(struct vcpu *v, uint8_t vector)
+{
+	if (vector < 16)
+		return; /* illegal vectors are dropped (ESR not modelled) */
+	set_bit(vl(v)->irr, vector);
+	vcpu_kick(v);
+}
+
+static uint32_t ppr(struct vlapic *a)
+{
+	int isr = highest(a->isr);
+	uint32_t isrv = isr < 0 ? 0 : (uint32_t)isr & 0xf0;
+
+	return (a->tpr & 0xf0) >= isrv ? a->tpr & 0xff : isrv;
+}
+
+int vlapic_pending(struct vcpu *v)
+{
+	struct vlapic *a = vl(v);
+	int irr = highest(a->irr);
+
+	if (irr < 0 || !(a->svr & (1u << 8)))
+		return -1;
+	if (((uint32_t)irr & 0xf0) <= (ppr(a) & 0xf0))
+		return -1;
+	return irr;
+}
+
+void vlapic_ack(struct vcpu *v, uint8_t vector)
+{
+	clear_bit(vl(v)->irr, vector);
+	set_bit(vl(v)->isr, vector);
+}
+
+static void eoi(struct vcpu *v)
+{
+	int isr = highest(vl(v)->isr);
+
+	if (isr >= 0)
+		clear_bit(vl(v)->isr, (uint8_t)isr);
+}
+
+static void send_ipi(struct vcpu *v, uint64_t icr)
+{
+	struct domain *d = v->domain;
+	uint8_t vector = (uint8_t)icr;
+	unsigned int mode = (icr >> 8) & 7;
+	unsigned int shorthand = (icr >> 18) & 3;
+	uint32_t dest = (uint32_t)(icr >> 32);
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
+		struct vcpu *t = d->vcpus[i];
+		bool hit;
+
+		switch (shorthand) {
+		case 1: hit = t == v; break;              /* self */
+		case 2: hit = true; break;                /* all */
+		case 3: hit = t != v; break;              /* all but self */
+		default: hit = dest == 0xffffffffu || dest == t->vcpu_id; break;
+		}
+		if (!hit)
+			continue;
+		switch (mode) {
+		case 0: /* fixed */
+		case 1: /* lowest priority: treated as fixed */
+			vlapic_set_irq(t, vector);
+			break;
+		case 4: /* NMI */
+			vl(t)->nmi_pending = true;
+			vcpu_kick(t);
+			break;
+		case 5: /* INIT (level de-assert is ignored) */
+			if ((icr & (1u << 14)) || !(icr & (1u << 15))) {
+				vl(t)->init_pending = true;
+				vcpu_kick(t);
+			}
+			break;
+		case 6: /* STARTUP: the first one counts */
+			if (vl(t)->sipi_vector < 0)
+				vl(t)->sipi_vector = vector;
+			vcpu_kick(t);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static bool x2apic_mode(struct vlapic *a)
+{
+	return (a->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) ==
+	       (APIC_BASE_EN | APIC_BASE_EXTD);
+}
+
+bool vlapic_mmio_enabled(struct vcpu *v)
+{
+	return (vl(v)->apic_base & (APIC_BASE_EN | APIC_BASE_EXTD)) == APIC_BASE_EN;
+}
+
+static bool reg_read(struct vcpu *v, uint32_t msr, uint64_t *val);
+static bool reg_write(struct vcpu *v, uint32_t msr, uint64_t val);
+
+bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	if (msr == MSR_APIC_BASE) {
+		*val = vl(v)->apic_base;
+		return true;
+	}
+	/* The x2APIC registers exist only in x2APIC mode. */
+	return x2apic_mode(vl(v)) && reg_read(v, msr, val);
+}
+
+bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vlapic *a = vl(v);
+
+	if (msr == MSR_APIC_BASE) {
+		uint64_t fixed = APIC_DEFAULT_BASE | APIC_BASE_BSP;
+		/* Only xAPIC -> x2APIC (or staying put) is supported; the base
+		 * address does not move. */
+		if ((val & ~(APIC_BASE_EN | APIC_BASE_EXTD)) != (a->apic_base & fixed))
+			return false;
+		if (!(val & APIC_BASE_EN) || (x2apic_mode(a) && !(val & APIC_BASE_EXTD)))
+			return false;
+		a->apic_base = val;
+		return true;
+	}
+	return x2apic_mode(a) && reg_write(v, msr, val);
+}
+
+/* xAPIC offsets are the x2APIC MSR numbers times 16; the ID and the ICR
+ * are laid out differently. */
+bool vlapic_mmio_read(struct vcpu *v, uint32_t offset, uint32_t *val)
+{
+	uint64_t r;
+
+	if (offset & 0xf)
+		return false;
+	if (offset == 0x20) {
+		*val = v->vcpu_id << 24;
+		return true;
+	}
+	if (offset == 0x310) {
+		*val = (uint32_t)(vl(v)->icr >> 32);
+		return true;
+	}
+	if (!reg_read(v, 0x800 + offset / 16, &r))
+		return false;
+	*val = (uint32_t)r;
+	return true;
+}
+
+bool vlapic_mmio_write(struct vcpu *v, uint32_t offset, uint32_t val)
+{
+	struct vlapic *a = vl(v);
+
+	if (offset & 0xf)
+		return false;
+	if (offset == 0x310) { /* ICR high: xAPIC destination in 31:24 */
+		a->icr = (a->icr & 0xffffffffull) | ((uint64_t)(val >> 24) << 32);
+		return true;
+	}
+	if (offset == 0x300)
+		return reg_write(v, 0x830, (a->icr & ~0xffffffffull) | val);
+	if (offset == 0x20 || offset == 0xd0 || offset == 0xe0)
+		return true; /* ID, LDR, DFR: read-only here */
+	return reg_write(v, 0x800 + offset / 16, val);
+}
+
+static bool reg_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	struct vlapic *a = vl(v);
+
+	switch (msr) {
+	case X2_ID: *val = v->vcpu_id; return true;
+	case X2_VERSION: *val = 0x00050014; return true; /* integrated, 6 LVTs */
+	case X2_TPR: *val = a->tpr; return true;
+	case X2_PPR: *val = ppr(a); return true;
+	case X2_LDR: *val = a->ldr; return true;
+	case X2_SVR: *val = a->svr; return true;
+	case X2_ESR: *val = a->esr; return true;
+	case X2_ICR: *val = a->icr & ~(1ull << 12); return true; /* never busy */
+	case X2_TIMER_ICR: *val = a->timer_icr; return true;
+	case X2_TIMER_CCR: *val = 0; return true; /* the timer does not run */
+	case X2_TIMER_DCR: *val = a->timer_dcr; return true;
+	default: break;
+	}
+	if (msr >= X2_ISR0 && msr < X2_ISR0 + 8) {
+		*val = a->isr[msr - X2_ISR0];
+		return true;
+	}
+	if (msr >= X2_TMR0 && msr < X2_TMR0 + 8) {
+		*val = 0;
+		return true;
+	}
+	if (msr >= X2_IRR0 && msr < X2_IRR0 + 8) {
+		*val = a->irr[msr - X2_IRR0];
+		return true;
+	}
+	if (msr == X2_LVT_CMCI) {
+		*val = a->lvt[0];
+		return true;
+	}
+	if (msr >= X2_LVT_TIMER && msr <= X2_LVT_ERROR) {
+		*val = a->lvt[1 + msr - X2_LVT_TIMER];
+		return true;
+	}
+	return false;
+}
+
+static bool reg_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	struct vlapic *a = vl(v);
+
+	switch (msr) {
+	case X2_TPR:
+		a->tpr = (uint32_t)val & 0xff;
+		return true;
+	case X2_EOI:
+		if (val)
+			return false;
+		eoi(v);
+		return true;
+	case X2_SVR:
+		a->svr = (uint32_t)val & 0x11ff;
+		return true;
+	case X2_ESR:
+		if (val)
+			return false;
+		a->esr = 0;
+		return true;
+	case X2_ICR:
+		a->icr = val;
+		send_ipi(v, val);
+		return true;
+	case X2_TIMER_ICR:
+		a->timer_icr = (uint32_t)val;
+		return true;
+	case X2_TIMER_DCR:
+		a->timer_dcr = (uint32_t)val & 0xb;
+		return true;
+	case X2_SELF_IPI:
+		vlapic_set_irq(v, (uint8_t)val);
+		return true;
+	case X2_LVT_CMCI:
+		a->lvt[0] = (uint32_t)val;
+		return true;
+	default:
+		break;
+	}
+	if (msr >= X2_LVT_TIMER && msr <= X2_LVT_ERROR) {
+		a->lvt[1 + msr - X2_LVT_TIMER] = (uint32_t)val;
+		return true;
+	}
+	return false;
+}
