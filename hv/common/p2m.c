@@ -108,7 +108,7 @@ int p2m_populate_ram(struct p2m *p, uint64_t gpa, uint64_t bytes)
 
 	if ((gpa | bytes) & ~PAGE_MASK || end < gpa || end > GPA_LIMIT)
 		return -EINVAL;
-	spin_lock(&p->lock);
+	uint64_t irqf = spin_lock_irqsave(&p->lock);
 	while (gpa < end) {
 		bool big = !(gpa & (L2_SIZE - 1)) && end - gpa >= L2_SIZE;
 		unsigned int level = big ? 2 : 1;
@@ -137,7 +137,7 @@ int p2m_populate_ram(struct p2m *p, uint64_t gpa, uint64_t bytes)
 		p->ram_pages += big ? 512 : 1;
 		gpa += big ? L2_SIZE : PAGE_SIZE;
 	}
-	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&p->lock, irqf);
 	return err;
 }
 
@@ -148,7 +148,7 @@ int p2m_map_page(struct p2m *p, uint64_t gfn, paddr_t hpa, unsigned int access)
 
 	if (gfn >= GPA_LIMIT >> PAGE_SHIFT)
 		return -EINVAL;
-	spin_lock(&p->lock);
+	uint64_t irqf = spin_lock_irqsave(&p->lock);
 	e = walk_create(p, gfn << PAGE_SHIFT, 1, &err);
 	if (e) {
 		if (p2m_fmt->present(*e))
@@ -158,7 +158,7 @@ int p2m_map_page(struct p2m *p, uint64_t gfn, paddr_t hpa, unsigned int access)
 							  access & P2M_W, access & P2M_X),
 					 __ATOMIC_RELEASE);
 	}
-	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&p->lock, irqf);
 	return err;
 }
 
@@ -172,7 +172,7 @@ paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
 	*owned = false;
 	if (gfn >= GPA_LIMIT >> PAGE_SHIFT)
 		return 0;
-	spin_lock(&p->lock);
+	uint64_t irqf = spin_lock_irqsave(&p->lock);
 	e = walk_find(p, gpa, &level);
 	if (e && level == 2) {
 		int err = 0;
@@ -188,7 +188,7 @@ paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
 		if (*owned)
 			p->ram_pages--;
 	}
-	spin_unlock(&p->lock);
+	spin_unlock_irqrestore(&p->lock, irqf);
 	return hpa;
 }
 

@@ -143,7 +143,11 @@ def parse_manifest(path=MANIFEST):
                 cur.lines[h].append(rx)
         else:
             raise SystemExit(f"{where}: unknown entry {line.strip()!r}")
+    bits = {t.name: t.bits for t in tests}
     for t in tests:
+        if bits.get(t.dir, t.bits) != t.bits:
+            raise SystemExit(f"{path}: test {t.name}: bits {t.bits} but "
+                             f"{t.dir} is built {bits[t.dir]}-bit")
         if t.role not in ("initial", "unprivileged"):
             raise SystemExit(f"{path}: test {t.name}: bad role {t.role!r}")
         if not os.path.isdir(os.path.join(HERE, t.dir)):
@@ -204,6 +208,7 @@ class Outcome:
         self.msrs = []
         self.exit = None       # halt | reset | poweroff | running
         self.lines = []
+        self.note = ""         # why the run may have gone wrong
 
 
 def boot(t, hv, elf, tag):
@@ -350,7 +355,8 @@ def report(t, hv, o, mutant, log, secs, update=False):
     if not why and not mutant:
         why = check_golden(t, hv, o, update)
     if why:
-        print(f"FAIL {label} {why} (log: {os.path.relpath(log, TOP)})",
+        note = f"; {o.note}" if o.note else ""
+        print(f"FAIL {label} {why}{note} (log: {os.path.relpath(log, TOP)})",
               flush=True)
         return False
     diffs = "" if mutant else " ".join(
@@ -383,6 +389,7 @@ def split_domus(lines, names):
                 current = None
                 if "timeout=1" in what:
                     o.exit = "running"
+                    o.note = "still running at its timeout: destroyed"
             d = re.search(r"\(domid (\d+)\) to die", what)
             if d:
                 domid[name] = int(d.group(1))
@@ -390,6 +397,8 @@ def split_domus(lines, names):
             if r and o.exit is None:
                 o.exit = XL_REASONS.get(int(r.group(1)),
                                         f"reason-{r.group(1)}")
+            if not o.note and re.search(r"^log .*(error|rror:)", what):
+                o.note = "xl: " + what[4:]
     for name, o in out.items():
         lo, hi = window.get(name, (len(lines), len(lines)))
         mine = re.compile(rf"^\(d{domid[name]}\) ") if name in domid else None
@@ -422,8 +431,9 @@ def run_xen_domus(items):
         for t, mutant in items:
             print(f"FAIL {domu_name(t, mutant)}@xen {why}", flush=True)
         return False
+    tag = f"domus-{os.getpid()}"
     try:
-        kernel, initrd = dom0.build_initrd(runs, tag="domus")
+        kernel, initrd = dom0.build_initrd(runs, tag=tag)
     except dom0.BuildError as e:
         return fail_all(f"dom0 initrd: {e}")
     budget = XEN_DOM0_BOOT + sum(t.timeout + 5 for t, _ in items)
@@ -433,6 +443,7 @@ def run_xen_domus(items):
                  append=dom0.XEN_APPEND,
                  initrd=f"{kernel} {dom0.DOM0_APPEND},{initrd}")
     except (QemuError, OSError) as e:
+        dom0.clean(tag)
         return fail_all(f"{type(e).__name__}: {e}")
     try:
         q.expect(r"^@xl (done|fatal)", timeout=budget)
@@ -443,13 +454,14 @@ def run_xen_domus(items):
         with q.cond:
             lines = list(q.lines)
         q.__exit__(None, None, None)
+        dom0.clean(tag)
     log = os.path.relpath(q.log_path, TOP)
     texts = [text for _, text in lines]
     fatal = [text for text in texts if text.startswith("@xl fatal")]
     ready = [ts for ts, text in lines if text == "@xl ready"]
     if fatal or not ready:
-        return fail_all(f"dom0: {fatal[0] if fatal else error or 'no toolstack'}"
-                        f" (log: {log})")
+        why = fatal[0] if fatal else error or "no toolstack"
+        return fail_all(f"dom0: {why} (log: {log})")
     outs = split_domus(lines, [r[0] for r in runs])
     ok = True
     for (t, mutant), run in zip(items, runs):

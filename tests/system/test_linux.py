@@ -66,10 +66,13 @@ EXPECT = {
         # XENVER_get_features as Xen 4.17 gives its PVH dom0: bits 0
         # writable_page_tables, 2 auto_translated_physmap, 8
         # hvm_callback_vector, 9 hvm_safe_pvclock, 11 dom0, 13
-        # memory_op_vnode_supported, 17 not_direct_mapped. Recorded here.
-        "features": 0x00022b05,
-        # Xen halts rather than powering off when dom0 powers off.
-        "poweroff": "halt",
+        # memory_op_vnode_supported, 16 not_direct_mapped (recorded on this bed).
+        "features": 0x00012b05,
+        # A PVH dom0 powers off through ACPI S5 itself (its PM1a_CNT write
+        # reaches QEMU's chipset; Xen prints nothing), so QEMU ends with
+        # guest-shutdown. ("halt" is what Xen does when dom0 asks through
+        # SCHEDOP_shutdown, as the small test kernels do.)
+        "poweroff": "guest-shutdown",
         # Dom0 reboot or crash resets the machine (after 5 s for a crash).
         "reboot": "reset",
         "panic": "reset",
@@ -79,7 +82,7 @@ EXPECT = {
     "basalt": {
         # An unprivileged PVH domain: no dom0 bit. The lead sets the exact
         # word once Basalt's XENVER_get_features is final (docs/SUPPORT.md);
-        # Xen 4.17 would give a PVH domU 0x00022305.
+        # Xen 4.17 minus the dom0 bit would be 0x00012305.
         "features": 0x00012305,
         # The last domain gone, Basalt powers off: QMP guest-shutdown.
         "poweroff": "guest-shutdown",
@@ -420,17 +423,18 @@ def poweroff(hv, q):
     expect_t(q, PREFIX + r"init: poweroff requested", 20, mark)
     expect_t(q, r"reboot: Power down", 30, mark)
     if EXPECT[hv]["poweroff"] == "halt":
-        _, t, _ = expect_t(q, XEN_RX["halt"], 30, mark)
+        expect_t(q, XEN_RX["halt"], 30, mark)
         time.sleep(1)
-        need(q.running(), "QEMU ended although Xen should halt")
-        return "Xen halted the machine"
-    expect_t(q, BASALT_RX["poweroff"], 30, mark)
-    expect_t(q, BASALT_RX["last_gone"], 30, mark)
+        need(q.running(), "QEMU ended although the hypervisor should halt")
+        return "the hypervisor halted the machine"
+    if hv == "basalt":
+        expect_t(q, BASALT_RX["poweroff"], 30, mark)
+        expect_t(q, BASALT_RX["last_gone"], 30, mark)
     rc = q.wait_exit(30)
     reason = q.shutdown_reason()
     need(rc == 0 and reason == "guest-shutdown",
          f"QEMU status {rc}, SHUTDOWN reason {reason}")
-    return "machine powered off (guest-shutdown)"
+    return "machine powered off (QMP SHUTDOWN guest-shutdown)"
 
 
 def reboot_boot(hv, kernel, image, report):
@@ -478,7 +482,7 @@ def panic_boot(hv, kernel, image, report):
                 t_end = time.time() - q.t0
                 reason = q.shutdown_reason()
                 need(reason == "guest-reset", f"SHUTDOWN reason {reason}")
-                need(4.0 <= t_end - t_x <= 10.0,
+                need(4.0 <= t_end - t_x <= 15.0,
                      f"reset {t_end - t_x:.1f} s after Xen's crash line")
                 report("panic", True, f"Xen reset the machine "
                        f"{t_end - t_x:.1f} s after dom0 crashed")

@@ -302,7 +302,7 @@ static void test_every_preset(void **state)
 			o.preset = presets[p];
 			o.bcj = bcj;
 			for (int k = 0; k < NKINDS; k++)
-				roundtrip_kind((enum kind)k, 5000 + 1000 * (size_t)k,
+				roundtrip_kind((enum kind)k, 3000 + 1000 * (size_t)k,
 					       p * 10 + (size_t)k, &o);
 			if (bcj && p % 4 == 0)
 				roundtrip_kind(CODE, 65537, p, &o);
@@ -573,7 +573,7 @@ static void test_every_bit_flip(void **state)
 	static const lzma_check checks[] = { LZMA_CHECK_CRC32, LZMA_CHECK_CRC64 };
 
 	for (int ci = 0; ci < 2; ci++) {
-		uint8_t data[1200];
+		uint8_t data[800];
 		size_t clen, used;
 		uint8_t *c = small_stream(&clen, data, sizeof(data), checks[ci]);
 
@@ -607,7 +607,7 @@ static void test_random_corruption(void **state)
 	c = encode(data, sizeof(data), &o, &clen);
 	m = malloc(clen);
 	rng = 77;
-	for (int t = 0; t < 2000; t++) {
+	for (int t = 0; t < 1500; t++) {
 		int flips = 1 + (int)(rnd() % 4);
 		enum xz_err e;
 

@@ -301,10 +301,13 @@ enum xz_err xz_decode(const uint8_t *in, size_t in_len, uint8_t *out,
 	unsigned int check;
 	const uint8_t *f;
 	enum xz_err err;
+	uint8_t none;
 
 	if (!in || !work || (!out && out_len) || work_len < sizeof(*w) ||
 	    ((uintptr_t)work & 7))
 		return XZ_ERR_ARGS;
+	if (!out)
+		out = &none; /* out_len is 0: no pointer arithmetic on NULL */
 	xz_crc32_init(w->crc32_tab);
 
 	if (in_len < HEADER_SIZE)

@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: MIT
 """The Xen column for unprivileged-role guest tests: a classic PV dom0
-(Debian's stock kernel) whose initramfs starts xenstored and runs
+(Debian's stock kernel) whose initramfs starts xenstored and
+xenconsoled and runs
 `xl create` for each test kernel as a PVH domU, one after another, in one
 QEMU boot.
 
 Everything comes from Debian's packages, unpacked into .cache/debs/ by
-scripts/fetch-debs.sh (never installed): xl, xenstored and xen-init-dom0
-from xen-utils-4.17, their libraries from the libxen* packages (found with
+scripts/fetch-debs.sh (never installed): xl, xenstored, xenconsoled and
+xen-init-dom0 from xen-utils-4.17, their libraries from the libxen* packages (found with
 ldd, so a missing one fails the build by name), the kernel and its Xen
 modules from the package linux-image-amd64 depends on (resolved at run
 time by scripts/fetch-linux.sh), busybox and glibc from the host.
@@ -18,6 +19,7 @@ Xen's console_io) reaches com1 without a prefix; /init reports there, one
 "@xl ..." line at a time (see init), and each domU's port 0xE9 output
 shows as "(dN) ..." lines.
 """
+import fcntl
 import hashlib
 import lzma
 import os
@@ -29,8 +31,8 @@ import subprocess
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(HERE)))
 OUT = os.path.join(TOP, "build", "guest", "xen_domu")
-CACHE = os.path.join(os.environ.get("BASALT_CACHE", os.path.join(TOP, ".cache")),
-                     "debs")
+CACHE = os.path.join(os.environ.get("BASALT_CACHE",
+                                    os.path.join(TOP, ".cache")), "debs")
 
 XEN_TOOLS = "xen-utils-4.17"
 XEN_BIN = "usr/lib/xen-4.17/bin"
@@ -159,7 +161,8 @@ def _cpio(tree, out):
             files.append(os.path.relpath(os.path.join(root, n), tree))
     with open(out, "wb") as f:
         p = subprocess.run(["cpio", "-o", "-H", "newc", "-R", "0:0",
-                            "--quiet"], cwd=tree, input="\n".join(files).encode(),
+                            "--quiet"], cwd=tree,
+                           input="\n".join(files).encode(),
                            stdout=f, stderr=subprocess.PIPE)
     if p.returncode:
         raise BuildError(f"cpio: {p.stderr.decode(errors='replace')}")
@@ -236,10 +239,15 @@ def xl_config(name, kernel, memory, vcpus):
 
 def build_initrd(runs, tag="run"):
     """runs: [(domain name, test ELF, memory MiB, vCPUs, timeout s)], in
-    order. Returns (dom0 kernel, initrd path)."""
+    order. Returns (dom0 kernel, initrd path); clean(tag) removes the
+    per-run files once QEMU has read them."""
     os.makedirs(OUT, exist_ok=True)
     vmlinuz, moddir = fetch()
-    base = build_base(moddir)
+    # Runners in parallel share the cached parts: one builds at a time.
+    with open(os.path.join(OUT, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        base = build_base(moddir)
+        vmlinux = vmlinux_of(vmlinuz)
     tree = os.path.join(OUT, tag)
     shutil.rmtree(tree, ignore_errors=True)
     lines = []
@@ -247,7 +255,8 @@ def build_initrd(runs, tag="run"):
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
             raise BuildError(f"bad domain name {name!r}")
         _put(tree, f"/tests/{name}.elf", elf)
-        _put(tree, f"/tests/{name}.cfg", text=xl_config(name, f"/tests/{name}.elf", memory, vcpus))
+        _put(tree, f"/tests/{name}.cfg",
+             text=xl_config(name, f"/tests/{name}.elf", memory, vcpus))
         lines.append(f"{name} {timeout}\n")
     _put(tree, "/tests/list", text="".join(lines))
     part = os.path.join(OUT, tag + ".cpio")
@@ -257,4 +266,13 @@ def build_initrd(runs, tag="run"):
         for p in (base, part):
             with open(p, "rb") as src:
                 shutil.copyfileobj(src, f)
-    return vmlinux_of(vmlinuz), initrd
+    return vmlinux, initrd
+
+
+def clean(tag):
+    shutil.rmtree(os.path.join(OUT, tag), ignore_errors=True)
+    for suffix in (".cpio", "-initrd.cpio"):
+        try:
+            os.unlink(os.path.join(OUT, tag + suffix))
+        except FileNotFoundError:
+            pass

@@ -97,6 +97,12 @@ void hvm_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 	uint32_t max_ext = cpuid(0x80000000, 0).eax;
 
 	r->eax = r->ebx = r->ecx = r->edx = 0;
+	/* ECX selects a subleaf only for the leaves that have them; for the
+	 * others it is whatever the guest left there. */
+	if (leaf != 4 && leaf != 7 && leaf != 0xb && leaf != 0xd &&
+	    leaf != 0x8000001d && !(leaf >= XEN_CPUID_FIRST_LEAF &&
+				    leaf < XEN_CPUID_FIRST_LEAF + 0x100))
+		subleaf = 0;
 	if (leaf >= XEN_CPUID_FIRST_LEAF && leaf < XEN_CPUID_FIRST_LEAF + 0x100) {
 		xen_leaf(v, leaf - XEN_CPUID_FIRST_LEAF, subleaf, r);
 		return;

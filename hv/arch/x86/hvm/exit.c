@@ -104,6 +104,11 @@ static void exit_npf(struct vcpu *v, struct vm_exit *e)
 			     (unsigned long long)e->npf.gpa);
 		return;
 	}
+	if (domain_may_log(v->domain))
+		pr_debug("d%uv%u: access to guest-physical %#llx with nothing there "
+			 "(rip %#llx)\n", v->domain->domid, v->vcpu_id,
+			 (unsigned long long)e->npf.gpa,
+			 (unsigned long long)v->arch.regs.rip);
 	hvm_emulate_hole_access(v);
 }
 

@@ -17,6 +17,9 @@
 #include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/pvh_elf.h>
+#include <basalt/bzimage.h>
+#include <basalt/mm.h>
+#include <basalt/time.h>
 #include <basalt/lib/string.h>
 #include <public/arch-x86/hvm/start_info.h>
 #include <public/xen.h>
@@ -71,15 +74,108 @@ unsigned int arch_domain_memory_map(struct domain *d, void *buf,
 	return n;
 }
 
+#define MAX_VMLINUX (512 * MiB)
+
+static unsigned int order_for(uint64_t bytes)
+{
+	unsigned int order = 0;
+
+	while ((PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+/*
+ * A bzImage (what Debian ships as /boot/vmlinuz-*) carries the kernel ELF
+ * xz-compressed: decompress it into staging memory first. The size comes
+ * from the image's trailer, which is not trusted: it is checked against
+ * the domain's memory before anything is written.
+ */
+static int unpack_bzimage(struct domain *d, const struct boot_module *m,
+			  void **staging, unsigned int *order, uint64_t *size)
+{
+	const uint8_t *payload;
+	size_t payload_len;
+	uint64_t out_len;
+	char err[128];
+	void *work;
+	unsigned int work_order;
+	uint64_t t0 = now_ns();
+	bool ok;
+
+	if (!bzimage_payload(phys_to_virt(m->start), m->end - m->start, &payload,
+			     &payload_len, &out_len, err, sizeof(err))) {
+		pr_err("d%u (%s): kernel module %d is neither an ELF nor a usable "
+		       "bzImage: %s\n", d->domid, d->name, d->cfg.kernel_module, err);
+		return -EINVAL;
+	}
+	if (out_len > d->cfg.memory || out_len > MAX_VMLINUX) {
+		pr_err("d%u (%s): kernel module %d claims %llu MiB uncompressed, "
+		       "more than the domain's %llu MiB\n", d->domid, d->name,
+		       d->cfg.kernel_module, (unsigned long long)(out_len >> 20),
+		       (unsigned long long)(d->cfg.memory >> 20));
+		return -E2BIG;
+	}
+	*order = order_for(out_len);
+	work_order = order_for(bzimage_work_size());
+	*staging = alloc_pages(*order);
+	work = alloc_pages(work_order);
+	if (!*staging || !work) {
+		free_pages(*staging, *order);
+		free_pages(work, work_order);
+		pr_err("d%u (%s): no memory to decompress the kernel (%llu MiB)\n",
+		       d->domid, d->name, (unsigned long long)(out_len >> 20));
+		return -ENOMEM;
+	}
+	ok = bzimage_decompress(phys_to_virt(m->start), m->end - m->start,
+				*staging, out_len, work, PAGE_SIZE << work_order,
+				err, sizeof(err));
+	free_pages(work, work_order);
+	if (!ok) {
+		free_pages(*staging, *order);
+		pr_err("d%u (%s): kernel module %d: %s\n", d->domid, d->name,
+		       d->cfg.kernel_module, err);
+		return -EINVAL;
+	}
+	*size = out_len;
+	pr_info("d%u (%s): kernel decompressed: %llu KiB -> %llu KiB in %llu ms\n",
+		d->domid, d->name, (unsigned long long)payload_len / 1024,
+		(unsigned long long)out_len / 1024,
+		(unsigned long long)((now_ns() - t0) / 1000000));
+	return 0;
+}
+
+static int load_elf(struct domain *d, const uint8_t *image, uint64_t len,
+		    uint32_t *entry, uint64_t *kernel_end, char *err, size_t errlen);
+
 static int load_kernel(struct domain *d, const struct boot_module *m,
 		       uint32_t *entry, uint64_t *kernel_end)
 {
-	struct pvh_image img;
 	char err[128];
 	const uint8_t *image = phys_to_virt(m->start);
+	uint64_t len = m->end - m->start;
+	void *staging = NULL;
+	unsigned int order = 0;
+	int rc = 0;
 
-	if (!pvh_elf_parse(image, m->end - m->start, d->cfg.memory, &img, err,
-			   sizeof(err))) {
+	if (len < 4 || image[0] != 0x7f || image[1] != 'E' || image[2] != 'L' ||
+	    image[3] != 'F') {
+		rc = unpack_bzimage(d, m, &staging, &order, &len);
+		if (rc)
+			return rc;
+		image = staging;
+	}
+	rc = load_elf(d, image, len, entry, kernel_end, err, sizeof(err));
+	free_pages(staging, order);
+	return rc;
+}
+
+static int load_elf(struct domain *d, const uint8_t *image, uint64_t len,
+		    uint32_t *entry, uint64_t *kernel_end, char *err, size_t errlen)
+{
+	struct pvh_image img;
+
+	if (!pvh_elf_parse(image, len, d->cfg.memory, &img, err, errlen)) {
 		pr_err("d%u (%s): kernel module %d rejected: %s\n", d->domid,
 		       d->name, d->cfg.kernel_module, err);
 		return -EINVAL;

@@ -53,6 +53,8 @@ static struct svm_vcpu *sv(struct vcpu *v)
 	return v->arch.vendor;
 }
 
+static void svm_set_msr_intercept(struct vcpu *v, uint32_t msr, bool rd, bool wr);
+
 static bool svm_cpu_up(void)
 {
 	struct svm_cpu *c = xzalloc_obj(struct svm_cpu);
@@ -112,6 +114,17 @@ static int svm_vcpu_create(struct vcpu *v)
 			       INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
 			       INTERCEPT_MONITOR | INTERCEPT_MWAIT |
 			       INTERCEPT_MWAIT_C | INTERCEPT_XSETBV;
+	/* MSRs that are part of the state VMLOAD/VMSAVE switch: the guest
+	 * owns them, reads and writes need no exit. */
+	{
+		static const uint32_t own[] = {
+			0x174, 0x175, 0x176,             /* SYSENTER CS/ESP/EIP */
+			0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR.. */
+			0xc0000100, 0xc0000101, 0xc0000102, /* FS/GS/kernel GS base */
+		};
+		for (unsigned int i = 0; i < ARRAY_SIZE(own); i++)
+			svm_set_msr_intercept(v, own[i], false, false);
+	}
 	ctl->iopm_base_pa = virt_to_phys(iopm);
 	ctl->msrpm_base_pa = virt_to_phys(s->msrpm);
 	ctl->asid = 1;
