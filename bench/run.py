@@ -65,6 +65,8 @@ def footprint_basalt(ndomains):
               elf2=elf if ndomains == 2 else None) as q:
         q.expect(r"heartbeat 1", timeout=60)
         mark = q.mark()
+        q.send(b"\x01\x01\x01")  # input to Basalt, as on Xen
+        time.sleep(0.3)
         q.send("m")
         m = q.expect(r"Memory: (\d+) pages of RAM .*: free (\d+), used (\d+), "
                      r"reserved (\d+)", start=mark)

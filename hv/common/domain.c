@@ -62,6 +62,19 @@ struct domain *domain_by_id(unsigned int domid)
 	return d;
 }
 
+struct domain *domain_next(int after)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+	struct domain *best = NULL;
+
+	for (struct domain *d = domain_list; d; d = d->next)
+		if ((int)d->domid > after && d->state == DOMAIN_RUNNING &&
+		    (!best || d->domid < best->domid))
+			best = d;
+	spin_unlock_irqrestore(&domlist_lock, f);
+	return best;
+}
+
 unsigned int domain_count(void)
 {
 	uint64_t f = spin_lock_irqsave(&domlist_lock);

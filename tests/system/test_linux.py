@@ -42,17 +42,11 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
 from qemu import TOP, Qemu, QemuError  # noqa: E402
 
 sys.path.insert(0, os.path.join(TOP, "tests", "linux"))
+import linuxboot  # noqa: E402
 import mkinitramfs  # noqa: E402
+from linuxboot import HVS  # noqa: E402
 
-sys.path.insert(0, os.path.join(TOP, "tests", "guest"))
-import run as guest_run  # noqa: E402  (ensure_xen, XEN_ELF)
-
-BASALT_ELF = os.path.join(TOP, "build", "basalt.elf")
 ALLOW = os.path.join(TOP, "tests", "system", "dmesg-allow.txt")
-HV_CONSOLE = "console=com1 com1=115200,8n1 loglvl=all guest_loglvl=all"
-GUEST_CMDLINE = "console=hvc0 earlyprintk=xen"
-CPU = "qemu64,+svm,+npt,+rdrand"
-HVS = ("xen", "basalt")
 MAIN_CASES = ("hypervisor", "time", "fpu", "dmesg", "idle", "console-input",
               "poweroff")
 CASES = MAIN_CASES + ("reboot", "panic")
@@ -133,18 +127,6 @@ def need(cond, msg):
 
 # --- preparation ---------------------------------------------------------
 
-def fetch_kernel():
-    """Resolve and fetch the stock kernel; return (package, vmlinuz)."""
-    helper = os.path.join(TOP, "scripts", "fetch-linux.sh")
-    p = subprocess.run([helper], cwd=TOP, capture_output=True, text=True)
-    path = p.stdout.strip().splitlines()[-1] if p.stdout.strip() else ""
-    if p.returncode != 0 or not os.path.isfile(path):
-        raise RuntimeError(f"fetch-linux.sh failed (status {p.returncode}): "
-                           f"{p.stderr.strip()[-400:]}")
-    pkg = os.path.basename(os.path.dirname(os.path.dirname(path)))
-    return pkg, path
-
-
 def load_allow():
     """dmesg-allow.txt: 'REGEX  # reason' per line; '@xen ' or '@basalt '
     before the regex limits it to one column."""
@@ -169,22 +151,9 @@ def load_allow():
 # --- booting ------------------------------------------------------------
 
 def boot(hv, kernel, image, tests, name):
-    guest = f"{GUEST_CMDLINE} test={tests}"
-    if "," in guest:
-        raise ValueError("QEMU's -initrd splits on commas")
-    if hv == "xen":
-        return Qemu(name, machine="q35", smp=1, mem=1024, cpu=CPU,
-                    kernel=guest_run.XEN_ELF,
-                    append=f"{HV_CONSOLE} dom0_mem=512M dom0=pvh",
-                    initrd=f"{kernel} {guest},{image}",
-                    extra=["-device", "amd-iommu"])
-    return Qemu(name, machine="q35", smp=1, mem=1024, cpu=CPU,
-                kernel=BASALT_ELF,
-                append=(f"{HV_CONSOLE} domain=kernel=0,ramdisk=1,"
-                        f"role=unprivileged,memory=512,vcpus=1,name=linux,"
-                        f"cmdline={guest}"),
-                initrd=f"{kernel},{image}",
-                extra=["-device", "amd-iommu"])
+    return Qemu(name, machine=linuxboot.MACHINE, smp=1, mem=linuxboot.MEM,
+                cpu=linuxboot.CPU,
+                **linuxboot.qemu_args(hv, kernel, image, f"test={tests}"))
 
 
 def expect_t(q, pattern, timeout=30, start=0):
@@ -527,7 +496,7 @@ def main():
     failed = 0
 
     try:
-        pkg, kernel = fetch_kernel()
+        pkg, kernel = linuxboot.fetch_kernel()
         print(f"  kernel: {pkg} ({os.path.relpath(kernel, TOP)})", flush=True)
         subprocess.run([sys.executable, mkinitramfs.__file__], check=True)
         rules = load_allow()
@@ -549,10 +518,7 @@ def main():
                 print(q.tail(25))
                 print("---", flush=True)
         try:
-            if hv == "xen":
-                guest_run.ensure_xen()
-            elif not os.path.exists(BASALT_ELF):
-                raise RuntimeError(f"{BASALT_ELF} missing (make)")
+            linuxboot.ensure_hypervisor(hv)
         except (RuntimeError, subprocess.CalledProcessError, OSError) as e:
             for c in cases:
                 report(c, False, f"setup: {e}")

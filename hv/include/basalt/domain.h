@@ -118,6 +118,8 @@ void domain_get(struct domain *d);
 void domain_put(struct domain *d);
 struct domain *domain_by_id(unsigned int domid);
 unsigned int domain_count(void);
+/* The running domain with the smallest id above after (-1: the first). */
+struct domain *domain_next(int after);
 void domain_dump_all(void);
 /* Rate limit for lines a guest can cause: true if it may log now. */
 bool domain_may_log(struct domain *d);
