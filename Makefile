@@ -22,7 +22,7 @@ deps:
 
 run: deps
 	@$(MAKE) --no-print-directory all guest-tests
-	./scripts/run-qemu.sh
+	@./scripts/run-qemu.sh
 
 # `make check`: everything, ending with "N passed, N failed".
 check: deps

@@ -91,7 +91,10 @@ void flush_tlb_mask(const cpumask_t *mask)
 		ASSERT(nr_cpus_online == 1);
 }
 
+volatile bool cpus_stop_requested;
+
 void smp_stop_others(void)
 {
+	cpus_stop_requested = true;
 	arch_send_nmi_others();
 }

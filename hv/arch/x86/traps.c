@@ -11,6 +11,7 @@
 #include <basalt/arch.h>
 #include <basalt/console.h>
 #include <basalt/cpu.h>
+#include <basalt/ipi.h>
 #include <basalt/panic.h>
 
 struct idt_gate {
@@ -99,8 +100,8 @@ __noreturn static void fatal_exception(struct cpu_regs *regs)
 
 static void nmi(struct cpu_regs *regs)
 {
-	/* A panicking CPU stops the others with an NMI. */
-	if (panic_in_progress)
+	/* A CPU that panics or powers off stops the others with an NMI. */
+	if (panic_in_progress || cpus_stop_requested)
 		arch_halt_forever();
 	printk(LOG_WARNING, "NMI received on CPU %u, ignored\n", this_cpu()->id);
 }

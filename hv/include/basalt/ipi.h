@@ -22,6 +22,7 @@ void flush_tlb_mask(const cpumask_t *mask);
 
 /* Stop every other CPU for good (panic, power-off): NMI, then halt. */
 void smp_stop_others(void);
+extern volatile bool cpus_stop_requested;
 
 void ipi_init(void);
 
