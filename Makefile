@@ -27,6 +27,7 @@ run: deps
 # `make check`: everything, ending with "N passed, N failed".
 check: deps
 	@$(MAKE) --no-print-directory all test-builds
+	@./scripts/fetch-linux.sh >/dev/null
 	@python3 tests/check.py
 
 test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS) guest-tests

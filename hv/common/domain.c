@@ -224,6 +224,10 @@ static void console_flush_line(struct domain *d)
 	char *h = d->con_history[d->con_history_next];
 
 	d->con_line[d->con_len] = '\0';
+	/* Keep the guest's own account of a panic for the crash report:
+	 * the lines after it (a stack dump) push it out of the history. */
+	if (strstr(d->con_line, "Kernel panic") || strstr(d->con_line, "PANIC:"))
+		strlcpy(d->con_panic, d->con_line, sizeof(d->con_panic));
 	printk(console_cfg.guest_loglvl >= LOG_INFO ? LOG_ALWAYS : LOG_DEBUG,
 	       "(d%u) %s\n", d->domid, d->con_line);
 	strlcpy(h, d->con_line, sizeof(d->con_history[0]));
@@ -269,10 +273,37 @@ static const char *reason_name(unsigned int r)
 #define MAX_DOMID 1024
 static bool restart_pending[MAX_DOMID]; /* by domid */
 
+static void crash_report(struct domain *d, const char *why)
+{
+	pr_err("d%u (%s) crashed: %s\n", d->domid, d->name, why);
+	/* The last lines it printed say what it was doing. */
+	for (unsigned int i = 0; i < CONSOLE_HISTORY; i++) {
+		const char *h = d->con_history[(d->con_history_next + i) % CONSOLE_HISTORY];
+		if (h[0])
+			pr_err("d%u last console: %s\n", d->domid, h);
+	}
+}
+
 void domain_shutdown(struct domain *d, unsigned int reason)
 {
 	enum domain_action action;
-	uint64_t f = spin_lock_irqsave(&d->lock);
+	uint64_t f;
+
+	/* A guest that reports its own crash (Linux's panic notifier) gets
+	 * the same report as one Basalt crashes. */
+	if (reason == SHUTDOWN_crash && d->state == DOMAIN_RUNNING && !d->crash_reported) {
+		char why[300];
+		const char *p = d->con_panic;
+		/* Drop the guest's timestamp prefix for the report. */
+		if (p[0] == '[' && strchr(p, ']'))
+			p = strchr(p, ']') + 1;
+		while (*p == ' ')
+			p++;
+		snprintf(why, sizeof(why), "the guest reported a crash%s%s",
+			 p[0] ? ": " : "", p);
+		crash_report(d, why);
+	}
+	f = spin_lock_irqsave(&d->lock);
 
 	if (d->state != DOMAIN_RUNNING) {
 		spin_unlock_irqrestore(&d->lock, f);
@@ -313,13 +344,8 @@ void domain_crash(struct domain *d, const char *fmt, ...)
 	va_end(ap);
 	if (d->state != DOMAIN_RUNNING)
 		return;
-	pr_err("d%u (%s) crashed: %s\n", d->domid, d->name, why);
-	/* The last lines it printed say what it was doing. */
-	for (unsigned int i = 0; i < CONSOLE_HISTORY; i++) {
-		const char *h = d->con_history[(d->con_history_next + i) % CONSOLE_HISTORY];
-		if (h[0])
-			pr_err("d%u last console: %s\n", d->domid, h);
-	}
+	crash_report(d, why);
+	d->crash_reported = true;
 	d->shutdown_code = 0;
 	domain_shutdown(d, SHUTDOWN_crash);
 }

@@ -88,6 +88,21 @@ long do_vcpu_op(struct hypercall_args *h)
 		v->runstate_gva = h->compat ? (uint32_t)gva : gva;
 		return 0;
 	}
+	case VCPUOP_register_vcpu_time_memory_area: {
+		uint64_t gva;
+		struct vcpu_info *vi = vcpu_info_ptr(v);
+		if (v != cur)
+			return -EINVAL;
+		if (copy_from_guest(cur, &gva, arg, h->compat ? 4 : 8))
+			return -EFAULT;
+		if (h->compat)
+			gva = (uint32_t)gva;
+		/* The record never changes while the TSC rate is constant:
+		 * write it once, now (the vDSO reads it from user space). */
+		if (!vi || copy_to_guest(cur, gva, &vi->time, sizeof(vi->time)))
+			return -EFAULT;
+		return 0;
+	}
 	case VCPUOP_stop_periodic_timer:
 		return 0; /* there is no periodic timer */
 	case VCPUOP_set_singleshot_timer: {

@@ -16,6 +16,8 @@ import os
 import subprocess
 import sys
 
+# No __pycache__ next to the sources (the tree is committed as is).
+sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import linuxboot  # noqa: E402

@@ -63,11 +63,12 @@ def qemu_args(hv, kernel, image, guest_args=""):
                     append=f"{HV_CONSOLE} dom0_mem=512M dom0=pvh",
                     initrd=f"{kernel} {guest},{image}",
                     extra=["-device", "amd-iommu"])
-    # Basalt: cmdline= takes the rest of the command line, so domain= goes
-    # last. Module 0 carries the same string, as a Xen dom0 kernel's would.
+    # Basalt: the quotes keep the guest's blanks inside the domain= option
+    # (cmdline= takes the rest of it, commas included). Module 0 carries
+    # the same string, as a Xen dom0 kernel's would.
     return dict(kernel=BASALT_ELF,
-                append=(f"{HV_CONSOLE} domain=kernel=0,ramdisk=1,"
-                        f"role=unprivileged,memory=512,vcpus=1,name=linux,"
-                        f"cmdline={guest}"),
+                append=(f'{HV_CONSOLE} domain="kernel=0,ramdisk=1,'
+                        f'role=unprivileged,memory=512,vcpus=1,name=linux,'
+                        f'cmdline={guest}"'),
                 initrd=f"{kernel} {guest},{image}",
                 extra=["-device", "amd-iommu"])

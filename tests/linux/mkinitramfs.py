@@ -25,6 +25,7 @@ import gzip
 import io
 import os
 import stat
+import struct
 import subprocess
 import sys
 
@@ -92,13 +93,24 @@ class Cpio:
         return self.buf.getvalue()
 
 
+def is_static_elf(path):
+    """True for a 64-bit ELF with no PT_INTERP (no dynamic loader)."""
+    with open(path, "rb") as f:
+        hdr = f.read(64)
+        if hdr[:5] != b"\x7fELF\x02":
+            return False
+        phoff = struct.unpack_from("<Q", hdr, 0x20)[0]
+        phentsize, phnum = struct.unpack_from("<HH", hdr, 0x36)
+        f.seek(phoff)
+        table = f.read(phentsize * phnum)
+    return all(struct.unpack_from("<I", table, i * phentsize)[0] != 3
+               for i in range(phnum))
+
+
 def find_busybox():
     for b in BUSYBOX_CANDIDATES:
-        if os.path.exists(b):
-            out = subprocess.run(["file", "-L", b], capture_output=True,
-                                 text=True).stdout
-            if "statically linked" in out or "static-pie" in out:
-                return b
+        if os.path.exists(b) and is_static_elf(b):
+            return b
     raise SystemExit("mkinitramfs: no static busybox (apt-get install "
                      "busybox-static, or run scripts/install-deps.sh)")
 

@@ -73,6 +73,7 @@ struct domain {
 	unsigned int shutdown_reason;  /* SHUTDOWN_* when state == SHUTDOWN */
 	unsigned int shutdown_code;
 	unsigned int restarts;
+	bool crash_reported;           /* by domain_crash, before shutdown */
 	spinlock_t lock;
 
 	unsigned int nr_vcpus;
@@ -91,9 +92,10 @@ struct domain {
 	spinlock_t evtchn_lock;
 
 	/* console: current line and the last lines, for crash reports */
-	char con_line[160];
+	char con_line[240];
 	unsigned int con_len;
-	char con_history[CONSOLE_HISTORY][160];
+	char con_history[CONSOLE_HISTORY][240];
+	char con_panic[240];           /* the guest's last "panic" line */
 	unsigned int con_history_next;
 	uint64_t log_tokens;           /* rate limit for guest-caused lines */
 	uint64_t log_refill_ns;

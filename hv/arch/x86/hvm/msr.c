@@ -18,6 +18,7 @@
 #define MSR_TSC           0x00000010
 #define MSR_PAT           0x00000277
 #define MSR_XEN_HYPERCALL 0x40000000
+#define MSR_K8_INT_PENDING_MSG 0xc0010055
 #define EFER_LMA  (1ull << 10)
 #define EFER_FFXSR (1ull << 14)
 
@@ -82,6 +83,11 @@ bool hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 		return true;
 	case MSR_XEN_HYPERCALL:
 		*val = 0; /* write-only in effect; Xen reads back 0 too */
+		return true;
+	case MSR_K8_INT_PENDING_MSG:
+		/* Read unguarded by Linux on family 0xf/0x10 (the E400 idle
+		 * check): no C1E message pending. */
+		*val = 0;
 		return true;
 	default:
 		return false;
