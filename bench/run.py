@@ -11,6 +11,7 @@ interleaved, medians and ratios. Not a test: timings are noisy here.
 """
 import argparse
 import os
+import subprocess
 import re
 import statistics
 import sys
@@ -95,6 +96,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("-n", type=int, default=5, help="runs per system (5)")
+    ap.add_argument("--linux-runs", type=int, default=3,
+                    help="runs per system of the Linux boot benchmark (3; 0: skip)")
     args = ap.parse_args()
     guest_run.build()
     guest_run.ensure_xen()
@@ -133,6 +136,13 @@ def main():
                    f"{(fb2 - fb1) / 2**10:.0f} KiB")
     except QemuError as e:
         out.append(f"memory footprint: {e}")
+    if args.linux_runs:
+        sys.path.insert(0, HERE)
+        import linux as linux_bench  # noqa: E402
+        out.extend(linux_bench.run(args.linux_runs))
+        xz = subprocess.run(["make", "-s", "--no-print-directory", "bench-xz-speed"],
+                            cwd=TOP, capture_output=True, text=True)
+        out.extend(l for l in xz.stdout.splitlines() if l.startswith("xz-speed"))
     out.append(f"(medians of {args.n} interleaved runs each; raw: "
                + ", ".join(f"{hv} {k}={v}" for hv in res for k, v in res[hv].items())
                + ")")
