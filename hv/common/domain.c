@@ -91,6 +91,8 @@ void grant_table_destroy(struct domain *d);
 
 static void free_domain(struct domain *d)
 {
+	/* Arch state first: it may still reference the vCPUs. */
+	arch_domain_teardown(d);
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		if (d->vcpus[i]) {
 			timer_stop(&d->vcpus[i]->singleshot);
@@ -98,7 +100,6 @@ static void free_domain(struct domain *d)
 			xfree(d->vcpus[i]);
 		}
 	}
-	arch_domain_teardown(d);
 	grant_table_destroy(d);
 	evtchn_domain_destroy(d);
 	p2m_teardown(&d->p2m);

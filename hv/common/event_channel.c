@@ -63,7 +63,7 @@ void *vcpu_info_ptr(struct vcpu *v)
 {
 	struct domain *d = v->domain;
 
-	if (v->vcpu_info_gpa) {
+	if (v->vcpu_info_registered) {
 		paddr_t hpa = p2m_lookup(&d->p2m, v->vcpu_info_gpa, NULL);
 		return hpa ? phys_to_virt(hpa) : NULL;
 	}
@@ -152,10 +152,10 @@ static long bind_virq(struct vcpu *cur, struct evtchn_bind_virq *b)
 
 	if (b->virq >= NR_VIRQS_BASALT)
 		return -EINVAL;
-	if (b->vcpu >= d->nr_vcpus)
-		return -ENOENT;
 	if (!per_vcpu_virq(b->virq) && b->vcpu != 0)
 		return -EINVAL;
+	if (b->vcpu >= d->nr_vcpus)
+		return -ENOENT;
 	v = d->vcpus[b->vcpu];
 	if (v->virq_port[b->virq])
 		return -EEXIST;
@@ -190,8 +190,11 @@ static long alloc_unbound(struct vcpu *cur, struct evtchn_alloc_unbound *a)
 	struct domain *d = cur->domain;
 	int p;
 
-	if (a->dom != DOMID_SELF && a->dom != d->domid)
+	if (a->dom != DOMID_SELF && a->dom != d->domid) {
+		if (!domain_by_id(a->dom))
+			return -ESRCH;
 		return d->is_initial ? -EOPNOTSUPP : -EPERM;
+	}
 	p = alloc_port(d);
 	if (p < 0)
 		return p;
@@ -218,11 +221,15 @@ static long status(struct vcpu *cur, struct evtchn_status *s)
 	struct evtchn *c;
 
 	if (s->dom != DOMID_SELF && s->dom != d->domid)
-		return -EPERM;
+		return domain_by_id(s->dom) ? -EPERM : -ESRCH;
 	if (s->port >= EVTCHN_PORTS)
 		return -EINVAL;
 	c = &d->evtchn[s->port];
 	s->vcpu = c->notify_vcpu;
+	if (s->port == 0) {
+		s->status = EVTCHNSTAT_closed; /* reserved, never bound */
+		return 0;
+	}
 	switch (c->state) {
 	case ECS_FREE: s->status = EVTCHNSTAT_closed; break;
 	case ECS_UNBOUND:
@@ -307,10 +314,10 @@ static long bind_vcpu(struct vcpu *cur, struct evtchn_bind_vcpu *b)
 	struct domain *d = cur->domain;
 	struct evtchn *c;
 
-	if (b->port >= EVTCHN_PORTS)
-		return -EINVAL;
 	if (b->vcpu >= d->nr_vcpus)
 		return -ENOENT;
+	if (b->port >= EVTCHN_PORTS || b->port == 0)
+		return -EINVAL;
 	c = &d->evtchn[b->port];
 	switch (c->state) {
 	case ECS_VIRQ:
@@ -373,7 +380,8 @@ long do_event_channel_op(struct hypercall_args *h)
 		uint32_t port = ((struct evtchn_close *)buf)->port;
 		if (port >= EVTCHN_PORTS || port == 0)
 			rc = -EINVAL;
-		else if (d->evtchn[port].state == ECS_BACKEND)
+		else if (d->evtchn[port].state == ECS_BACKEND ||
+			 d->evtchn[port].state == ECS_FREE)
 			rc = -EINVAL;
 		else {
 			close_port(d, port);

@@ -59,7 +59,8 @@ long do_grant_table_op(struct hypercall_args *h)
 		if (copy_from_guest(v, &q, arg, sizeof(q)))
 			return -EFAULT;
 		if (!self(d, q.dom)) {
-			q.status = GNTST_permission_denied;
+			q.status = domain_by_id(q.dom) ? GNTST_permission_denied :
+							 GNTST_bad_domain;
 		} else {
 			/* Never 0 frames: Linux sizes its table from this. */
 			q.nr_frames = d->grant_nr_frames ? d->grant_nr_frames : 1;
@@ -70,8 +71,7 @@ long do_grant_table_op(struct hypercall_args *h)
 	}
 	case GNTTABOP_set_version: {
 		struct gnttab_set_version s;
-		if (count != 1)
-			return -EINVAL;
+		/* Xen ignores count for set_version and get_version. */
 		if (copy_from_guest(v, &s, arg, sizeof(s)))
 			return -EFAULT;
 		if (s.version != 1) {
@@ -83,12 +83,10 @@ long do_grant_table_op(struct hypercall_args *h)
 	}
 	case GNTTABOP_get_version: {
 		struct gnttab_get_version g;
-		if (count != 1)
-			return -EINVAL;
 		if (copy_from_guest(v, &g, arg, sizeof(g)))
 			return -EFAULT;
 		if (!self(d, g.dom))
-			return -EPERM;
+			return domain_by_id(g.dom) ? -EPERM : -ESRCH;
 		g.version = 1;
 		return copy_to_guest(v, arg, &g, sizeof(g)) ? -EFAULT : 0;
 	}

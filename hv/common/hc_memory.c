@@ -116,8 +116,13 @@ static long add_to_physmap(struct hypercall_args *h)
 		return map_shared_info(v->domain, gpfn);
 	case XENMAPSPACE_grant_table:
 		return map_grant_frame(v->domain, idx, gpfn);
-	default:
+	case XENMAPSPACE_gmfn:
+	case XENMAPSPACE_gmfn_range:
+	case XENMAPSPACE_gmfn_foreign:
+	case XENMAPSPACE_dev_mmio:
 		return -EOPNOTSUPP;
+	default:
+		return -EINVAL; /* no such space (Xen's answer) */
 	}
 }
 

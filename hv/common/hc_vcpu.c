@@ -41,10 +41,13 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 
 	if (copy_from_guest(v, &r, arg, sizeof(r)))
 		return -EFAULT;
-	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info) || r.rsvd)
-		return -EINVAL;
-	if (v->vcpu_info_gpa)
+	/* Xen's answers: -ENXIO for the offset, rsvd ignored. */
+	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
+		return -ENXIO;
+	if (v->vcpu_info_registered)
 		return -EINVAL; /* once per vCPU, as in Xen */
+	if (r.mfn >= (1ull << (52 - PAGE_SHIFT)))
+		return -EINVAL; /* the shift would wrap to a low address */
 	gpa = (r.mfn << PAGE_SHIFT) + r.offset;
 	hpa = p2m_lookup(&v->domain->p2m, gpa, &writable);
 	if (!hpa || !writable || r.mfn == v->domain->shared_info_gfn)
@@ -56,6 +59,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	else
 		memset(new, 0, sizeof(*new));
 	v->vcpu_info_gpa = gpa;
+	v->vcpu_info_registered = true;
 	pvclock_update(v->domain, v);
 	/* Make the guest rescan everything once at the new place. */
 	__atomic_store_n(&new->evtchn_pending_sel, ~0ul, __ATOMIC_SEQ_CST);
@@ -98,9 +102,10 @@ long do_vcpu_op(struct hypercall_args *h)
 		if (h->compat)
 			gva = (uint32_t)gva;
 		/* The record never changes while the TSC rate is constant:
-		 * write it once, now (the vDSO reads it from user space). */
-		if (!vi || copy_to_guest(cur, gva, &vi->time, sizeof(vi->time)))
-			return -EFAULT;
+		 * write it once, now (the vDSO reads it from user space).
+		 * As in Xen, a failed write is not an error (0 turns it off). */
+		if (vi && gva)
+			(void)copy_to_guest(cur, gva, &vi->time, sizeof(vi->time));
 		return 0;
 	}
 	case VCPUOP_stop_periodic_timer:
@@ -111,9 +116,8 @@ long do_vcpu_op(struct hypercall_args *h)
 			return -EINVAL;
 		if (copy_from_guest(cur, &t, arg, sizeof(t)))
 			return -EFAULT;
-		if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < now_ns())
-			return -62; /* -ETIME */
-		/* A deadline in the past fires at once. */
+		/* A deadline in the past fires at once, VCPU_SSHOTTMR_future
+		 * or not: Xen 4.17 ignores the flag (no -ETIME). */
 		timer_set(&v->singleshot, t.timeout_abs_ns);
 		return 0;
 	}

@@ -58,7 +58,8 @@ struct vcpu_set_singleshot_timer {
 typedef struct vcpu_set_singleshot_timer vcpu_set_singleshot_timer_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_set_singleshot_timer_t);
 
-/* Refuse (-ETIME) a deadline already in the past instead of firing it. */
+/* Asks to refuse (-ETIME) a deadline already in the past; Xen 4.17 (and
+ * Basalt) fire it at once regardless. */
 #define _VCPU_SSHOTTMR_future (0)
 #define VCPU_SSHOTTMR_future  (1U << _VCPU_SSHOTTMR_future)
 

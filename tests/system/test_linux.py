@@ -51,7 +51,7 @@ from linuxboot import HVS  # noqa: E402
 ALLOW = os.path.join(TOP, "tests", "system", "dmesg-allow.txt")
 MAIN_CASES = ("hypervisor", "time", "fpu", "dmesg", "idle", "console-input",
               "poweroff")
-CASES = MAIN_CASES + ("reboot", "panic")
+CASES = MAIN_CASES + ("reboot", "panic", "fpu-beside-domain")
 # Guest scripts run by the main boot, in this order: dmesg goes last so that
 # it also catches anything the time and FPU checks provoked.
 MAIN_SCRIPTS = ("hypervisor", "time", "fpu", "dmesg")
@@ -362,6 +362,32 @@ def main_boot(hv, kernel, image, cases, rules, report):
         shell_cases(hv, q, idx, cases, report)
 
 
+BURNER = os.path.join(TOP, "build", "guest", "fpu_burner.elf")
+
+
+def fpu_beside_domain(kernel, image, report):
+    """Basalt only: the FPU checksums while another domain (an SSE
+    pattern keeper, tests/guest/fpu_burner) shares the one host CPU."""
+    a = linuxboot.qemu_args("basalt", kernel, image, "test=fpu")
+    a["initrd"] += "," + BURNER
+    a["append"] += " domain=kernel=2,role=unprivileged,memory=16,name=fpu-burner"
+    q = Qemu("linux-basalt-fpu-beside", machine=linuxboot.MACHINE, smp=1,
+             mem=linuxboot.MEM, cpu=linuxboot.CPU, **a)
+    with q:
+        try:
+            m, t_marker, idx = expect_t(q, MARKER, BOOT_TIMEOUT)
+            results, facts, block, idx = read_block(q, idx, 90)
+            detail = judge_fpu(facts)
+            q.expect(r"fpu-burner ok \d+", timeout=30)
+            bad = [l for l in q.text() if "fpu-burner FAIL" in l]
+            need(not bad, f"the other domain's registers changed: {bad[:1]}")
+            oks = [l for l in q.text() if "fpu-burner ok" in l]
+            report("fpu-beside-domain", True,
+                   f"{detail}; other domain kept its SSE state ({len(oks)} checks)")
+        except (QemuError, CaseFailure, KeyError, ValueError) as e:
+            report("fpu-beside-domain", False, f"{type(e).__name__}: {e}", q)
+
+
 def shell_cases(hv, q, idx, cases, report):
     try:
         _, _, idx = expect_t(q, PREFIX + r"SHELL-READY", 30, idx)
@@ -545,6 +571,8 @@ def main():
             reboot_boot(hv, kernel, image, report)
         if "panic" in cases:
             panic_boot(hv, kernel, image, report)
+        if "fpu-beside-domain" in cases and hv == "basalt":
+            fpu_beside_domain(kernel, image, report)
         print(f"  {hv} column took {time.time() - t0:.0f} s", flush=True)
     if "dmesg" in cases:
         for r in rules:

@@ -52,7 +52,8 @@ struct vcpu {
 
 	/* Xen ABI state */
 	int virq_port[NR_VIRQS_BASALT];  /* per-vCPU virtual IRQs */
-	uint64_t vcpu_info_gpa;          /* registered vcpu_info, 0: legacy */
+	uint64_t vcpu_info_gpa;          /* registered vcpu_info */
+	bool vcpu_info_registered;       /* else the shared-info slot */
 	uint64_t runstate_gva;           /* registered, never written */
 	struct timer singleshot;         /* VCPUOP_set_singleshot_timer */
 	bool polling;                    /* blocked in SCHEDOP_poll */

@@ -288,4 +288,7 @@ int arch_domain_build(struct domain *d)
 
 void arch_domain_teardown(struct domain *d)
 {
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (d->vcpus[i])
+			vlapic_destroy(d->vcpus[i]);
 }

@@ -4,6 +4,7 @@
 #include <basalt/domain.h>
 #include <basalt/event.h>
 #include <basalt/lib/string.h>
+#include <basalt/time.h>
 
 #define MSR_APIC_BASE      0x1b
 #define APIC_BASE_BSP      (1ull << 8)
@@ -38,11 +39,74 @@ static struct vlapic *vl(struct vcpu *v)
 	return &v->arch.vlapic;
 }
 
+/*
+ * The APIC timer counts at a 1 GHz virtual bus clock divided by the
+ * divide configuration; one-shot and periodic modes (TSC-deadline is not
+ * offered). Linux on Basalt uses Xen's timer instead, but the timer is
+ * there for guests that do not.
+ */
+#define LVT_TIMER_PERIODIC (1u << 17)
+
+static uint64_t timer_divisor(uint32_t dcr)
+{
+	unsigned int v = (dcr & 3) | ((dcr >> 1) & 4);
+
+	return v == 7 ? 1 : 2ull << v;
+}
+
+static void timer_fire(void *data)
+{
+	struct vcpu *v = data;
+	struct vlapic *a = vl(v);
+	uint32_t lvt = a->lvt[1];
+
+	if (!(lvt & LVT_MASKED))
+		vlapic_set_irq(v, (uint8_t)lvt);
+	if ((lvt & LVT_TIMER_PERIODIC) && a->timer_period_ns) {
+		a->timer_start_ns += a->timer_period_ns;
+		timer_set(&a->timer, a->timer_start_ns + a->timer_period_ns);
+	} else {
+		a->timer_period_ns = 0;
+	}
+}
+
+static void timer_load(struct vcpu *v, uint32_t count)
+{
+	struct vlapic *a = vl(v);
+
+	a->timer_icr = count;
+	timer_stop(&a->timer);
+	a->timer_period_ns = (uint64_t)count * timer_divisor(a->timer_dcr);
+	a->timer_start_ns = now_ns();
+	if (count)
+		timer_set(&a->timer, a->timer_start_ns + a->timer_period_ns);
+}
+
+static uint32_t timer_current(struct vlapic *a)
+{
+	uint64_t elapsed, left;
+
+	if (!a->timer_period_ns)
+		return 0;
+	elapsed = now_ns() - a->timer_start_ns;
+	if (elapsed >= a->timer_period_ns)
+		return 0;
+	left = a->timer_period_ns - elapsed;
+	return (uint32_t)(left / timer_divisor(a->timer_dcr));
+}
+
+void vlapic_destroy(struct vcpu *v)
+{
+	if (vl(v)->timer.fn) /* not set up if the domain was never built */
+		timer_stop(&vl(v)->timer);
+}
+
 void vlapic_init(struct vcpu *v)
 {
 	struct vlapic *a = vl(v);
 
 	memset(a, 0, sizeof(*a));
+	timer_init(&a->timer, "vlapic-timer", timer_fire, v, v->processor);
 	a->apic_base = APIC_DEFAULT_BASE | APIC_BASE_EN |
 		       (v->vcpu_id == 0 ? APIC_BASE_BSP : 0);
 	a->svr = 0xff;
@@ -256,7 +320,7 @@ static bool reg_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 	case X2_ESR: *val = a->esr; return true;
 	case X2_ICR: *val = a->icr & ~(1ull << 12); return true; /* never busy */
 	case X2_TIMER_ICR: *val = a->timer_icr; return true;
-	case X2_TIMER_CCR: *val = 0; return true; /* the timer does not run */
+	case X2_TIMER_CCR: *val = timer_current(a); return true;
 	case X2_TIMER_DCR: *val = a->timer_dcr; return true;
 	default: break;
 	}
@@ -309,7 +373,7 @@ static bool reg_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		send_ipi(v, val);
 		return true;
 	case X2_TIMER_ICR:
-		a->timer_icr = (uint32_t)val;
+		timer_load(v, (uint32_t)val);
 		return true;
 	case X2_TIMER_DCR:
 		a->timer_dcr = (uint32_t)val & 0xb;

@@ -16,6 +16,7 @@
 #include <basalt/mm.h>
 #include <basalt/lib/string.h>
 #include "vmcb.h"
+#include "svm_policy.h"
 
 #define MSR_VM_CR       0xc0010114
 #define MSR_VM_HSAVE_PA 0xc0010117
@@ -101,19 +102,7 @@ static int svm_vcpu_create(struct vcpu *v)
 	v->arch.vendor = s;
 
 	ctl = &s->vmcb->ctl;
-	/* The fixed policy (docs/SUPPORT.md): exceptions #DB and #AC are
-	 * intercepted and reflected so a guest cannot loop the CPU in
-	 * exception delivery (XSA-156). */
-	ctl->intercept_exceptions = (1u << 1) | (1u << 17);
-	ctl->intercept_misc1 = INTERCEPT_INTR | INTERCEPT_NMI | INTERCEPT_SMI |
-			       INTERCEPT_INIT | INTERCEPT_CPUID | INTERCEPT_INVD |
-			       INTERCEPT_HLT | INTERCEPT_INVLPGA | INTERCEPT_IOIO |
-			       INTERCEPT_MSR | INTERCEPT_SHUTDOWN;
-	ctl->intercept_misc2 = INTERCEPT_VMRUN | INTERCEPT_VMMCALL |
-			       INTERCEPT_VMLOAD | INTERCEPT_VMSAVE |
-			       INTERCEPT_STGI | INTERCEPT_CLGI | INTERCEPT_SKINIT |
-			       INTERCEPT_MONITOR | INTERCEPT_MWAIT |
-			       INTERCEPT_MWAIT_C | INTERCEPT_XSETBV;
+	svm_set_intercepts(ctl);
 	/* MSRs that are part of the state VMLOAD/VMSAVE switch: the guest
 	 * owns them, reads and writes need no exit. */
 	{
@@ -178,68 +167,6 @@ static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	v->arch.regs.rflags = 0x2;
 	sv(v)->vmcb->ctl.eventinj = 0;
 	sv(v)->flush = true;
-}
-
-static enum exit_kind decode_exit(struct vmcb *vmcb, struct vm_exit *e)
-{
-	uint64_t code = vmcb->ctl.exitcode;
-	uint64_t i1 = vmcb->ctl.exitinfo1;
-
-	e->raw = code;
-	e->next_rip = (svm_features & SVM_FEATURE_NRIPS) ? vmcb->ctl.next_rip : 0;
-	if (code >= VMEXIT_EXCP_BASE && code < VMEXIT_EXCP_BASE + 32) {
-		e->exc.vector = (uint8_t)(code - VMEXIT_EXCP_BASE);
-		e->exc.has_error = e->exc.vector == 17; /* #AC has one (0) */
-		e->exc.error = (uint32_t)i1;
-		return EXIT_EXCEPTION;
-	}
-	switch (code) {
-	case VMEXIT_INTR: return EXIT_INTR;
-	case VMEXIT_NMI: return EXIT_NMI;
-	case VMEXIT_SMI: return EXIT_SMI;
-	case VMEXIT_INIT: return EXIT_INIT;
-	case VMEXIT_VINTR: return EXIT_VINTR;
-	case VMEXIT_CPUID: return EXIT_CPUID;
-	case VMEXIT_HLT: return EXIT_HLT;
-	case VMEXIT_INVD: return EXIT_INVD;
-	case VMEXIT_WBINVD: return EXIT_WBINVD;
-	case VMEXIT_PAUSE: return EXIT_PAUSE;
-	case VMEXIT_RDTSC: return EXIT_RDTSC;
-	case VMEXIT_XSETBV: return EXIT_XSETBV;
-	case VMEXIT_SHUTDOWN: return EXIT_SHUTDOWN;
-	case VMEXIT_VMMCALL: return EXIT_HYPERCALL;
-	case VMEXIT_VMRUN: case VMEXIT_VMLOAD: case VMEXIT_VMSAVE:
-	case VMEXIT_STGI: case VMEXIT_CLGI: case VMEXIT_SKINIT:
-	case VMEXIT_INVLPGA: case VMEXIT_MONITOR: case VMEXIT_MWAIT:
-	case VMEXIT_MWAIT_C:
-		return EXIT_UD_INSN;
-	case VMEXIT_IOIO:
-		e->io.in = i1 & 1;
-		e->io.string = i1 & (1u << 2);
-		e->io.rep = i1 & (1u << 3);
-		e->io.bytes = (i1 & (1u << 4)) ? 1 : (i1 & (1u << 5)) ? 2 : 4;
-		e->io.addr_bits = (i1 & (1u << 7)) ? 16 : (i1 & (1u << 8)) ? 32 : 64;
-		e->io.seg = (enum x86_segreg)((i1 >> 10) & 7);
-		e->io.port = (uint16_t)(i1 >> 16);
-		/* The I/O intercept always carries the next RIP (APM 15.10.2). */
-		e->next_rip = vmcb->ctl.exitinfo2;
-		return EXIT_IO;
-	case VMEXIT_MSR:
-		e->msr.write = i1 & 1; /* the index is in guest ECX */
-		return EXIT_MSR;
-	case VMEXIT_NPF:
-		e->npf.gpa = vmcb->ctl.exitinfo2;
-		e->npf.present = i1 & 1;
-		e->npf.write = i1 & 2;
-		e->npf.user = i1 & 4;
-		e->npf.fetch = i1 & 0x10;
-		e->npf.in_walk = i1 & (1ull << 33);
-		return EXIT_NPF;
-	case VMEXIT_INVALID:
-		return EXIT_INVALID;
-	default:
-		return EXIT_UNKNOWN;
-	}
 }
 
 static void snapshot(struct vcpu *v, const struct vmcb *vmcb)
@@ -314,7 +241,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 
 	snapshot(v, vmcb);
 	memset(e, 0, sizeof(*e));
-	e->kind = decode_exit(vmcb, e);
+	e->kind = svm_decode_exit(vmcb, svm_features & SVM_FEATURE_NRIPS, e);
 	if (e->kind == EXIT_MSR)
 		e->msr.index = (uint32_t)v->arch.regs.rcx;
 }

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <basalt/timer.h>
 
 struct vcpu;
 
@@ -19,6 +20,9 @@ struct vlapic {
 	uint32_t tpr, svr, ldr, esr;
 	uint32_t lvt[7];        /* CMCI, timer, thermal, PMC, LINT0, LINT1, error */
 	uint32_t timer_icr, timer_dcr;
+	uint64_t timer_start_ns;     /* when the count was loaded */
+	uint64_t timer_period_ns;    /* icr * divisor ticks of 1 ns */
+	struct timer timer;
 	uint64_t icr;
 	uint32_t irr[8], isr[8];
 	bool nmi_pending;
@@ -27,6 +31,7 @@ struct vlapic {
 };
 
 void vlapic_init(struct vcpu *v);
+void vlapic_destroy(struct vcpu *v);
 /* x2APIC MSR access (0x800-0x8ff) and APIC_BASE; false: #GP. */
 bool vlapic_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool vlapic_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
