@@ -23,7 +23,9 @@ long do_sched_op(struct hypercall_args *h)
 		return 0;
 	case SCHEDOP_poll:
 		/* PV spinlocks: returning at once is correct (the caller
-		 * spins again); blocking on the ports comes with SMP. */
+		 * spins again); giving up the CPU lets the lock holder run
+		 * when both share it. Blocking on the ports comes later. */
+		sched_yield(v);
 		return 0;
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;

@@ -110,16 +110,6 @@ def compare(name, path, xlu, ours, env, show):
 
 def main():
     show = "-v" in sys.argv
-    files = []
-    for f in sorted(glob.glob(os.path.join(CACHE, "xen-utils-common", "etc",
-                                           "xen", "xl*"))):
-        files.append(("debian/" + os.path.basename(f), f))
-    for sub in ("corpus", "differs"):
-        for f in sorted(glob.glob(os.path.join(HERE, sub, "*.cfg"))):
-            files.append((f"{sub}/" + os.path.basename(f), f))
-    data = os.path.join(TOP, "tests", "unit", "data", "xlcfg")
-    for f in sorted(glob.glob(os.path.join(data, "**", "*.cfg"), recursive=True)):
-        files.append(("unit/" + os.path.relpath(f, data), f))
     failed = False
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -127,6 +117,17 @@ def main():
         except RuntimeError as e:
             print(f"FAIL build {e}")
             return 1
+        # Listed only now: build() fetched Debian's examples.
+        files = []
+        for f in sorted(glob.glob(os.path.join(CACHE, "xen-utils-common", "etc",
+                                               "xen", "xl*"))):
+            files.append(("debian/" + os.path.basename(f), f))
+        for sub in ("corpus", "differs"):
+            for f in sorted(glob.glob(os.path.join(HERE, sub, "*.cfg"))):
+                files.append((f"{sub}/" + os.path.basename(f), f))
+        data = os.path.join(TOP, "tests", "unit", "data", "xlcfg")
+        for f in sorted(glob.glob(os.path.join(data, "**", "*.cfg"), recursive=True)):
+            files.append(("unit/" + os.path.relpath(f, data), f))
         if not any(n.startswith("debian/xlexample") for n, _ in files):
             print("FAIL debian-examples not found in xen-utils-common")
             failed = True

@@ -42,6 +42,8 @@ tramp_pm:
 	orl (tramp_p_efer - trampoline_start)(%ebx), %eax
 	wrmsr
 	movl %cr0, %eax
+	/* INIT left caching disabled (CD, NW): turn it back on. */
+	andl $~((1 << 30) | (1 << 29)), %eax
 	orl $((1 << 31) | (1 << 16) | 1), %eax  /* PG, WP, PE */
 	movl %eax, %cr0
 	ljmpl *(tramp_lm_ptr - trampoline_start)(%ebx)

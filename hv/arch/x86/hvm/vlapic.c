@@ -3,6 +3,8 @@
 #include <asm/vlapic.h>
 #include <basalt/domain.h>
 #include <basalt/event.h>
+#include <basalt/sched.h>
+#include <asm/hvm.h>
 #include <basalt/lib/string.h>
 #include <basalt/time.h>
 
@@ -179,6 +181,14 @@ static void eoi(struct vcpu *v)
 		clear_bit(vl(v)->isr, (uint8_t)isr);
 }
 
+/* Start a vCPU that was down, in real mode at vector << 12. */
+static void vcpu_start_sipi(struct vcpu *t, uint8_t vector)
+{
+	hvm->vcpu_reset_sipi(t, vector);
+	t->state = VCPU_BLOCKED;  /* sched_wake makes it runnable */
+	sched_wake(t);
+}
+
 static void send_ipi(struct vcpu *v, uint64_t icr)
 {
 	struct domain *d = v->domain;
@@ -209,15 +219,17 @@ static void send_ipi(struct vcpu *v, uint64_t icr)
 			vcpu_kick(t);
 			break;
 		case 5: /* INIT (level de-assert is ignored) */
-			if ((icr & (1u << 14)) || !(icr & (1u << 15))) {
+			/* Only a vCPU that is down waits for a SIPI; resetting a
+			 * running vCPU by INIT is not supported. */
+			if (((icr & (1u << 14)) || !(icr & (1u << 15))) &&
+			    t->state == VCPU_DOWN)
 				vl(t)->init_pending = true;
-				vcpu_kick(t);
-			}
 			break;
-		case 6: /* STARTUP: the first one counts */
-			if (vl(t)->sipi_vector < 0)
-				vl(t)->sipi_vector = vector;
-			vcpu_kick(t);
+		case 6: /* STARTUP: the first one after INIT counts */
+			if (t->state == VCPU_DOWN && vl(t)->init_pending) {
+				vl(t)->init_pending = false;
+				vcpu_start_sipi(t, vector);
+			}
 			break;
 		default:
 			break;

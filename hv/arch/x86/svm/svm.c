@@ -169,6 +169,37 @@ static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	sv(v)->flush = true;
 }
 
+/* The architectural state after INIT, started by a SIPI (APM 15.x /
+ * SDM 8.4): real mode, CS = vector << 8, IP 0. */
+static void svm_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
+{
+	struct vmcb_save *st = &sv(v)->vmcb->save;
+
+	memset(st, 0, sizeof(*st));
+	seg_set(&st->cs, (uint16_t)(vector << 8), 0x09b, 0xffff,
+		(uint64_t)vector << 12);
+	seg_set(&st->ds, 0, 0x093, 0xffff, 0);
+	seg_set(&st->es, 0, 0x093, 0xffff, 0);
+	seg_set(&st->ss, 0, 0x093, 0xffff, 0);
+	seg_set(&st->fs, 0, 0x093, 0xffff, 0);
+	seg_set(&st->gs, 0, 0x093, 0xffff, 0);
+	seg_set(&st->tr, 0, 0x08b, 0xffff, 0);
+	seg_set(&st->ldtr, 0, 0x082, 0xffff, 0);
+	seg_set(&st->gdtr, 0, 0, 0xffff, 0);
+	seg_set(&st->idtr, 0, 0, 0xffff, 0);
+	st->efer = EFER_SVME;
+	st->cr0 = 0x60000010; /* CD, NW, ET */
+	st->dr6 = 0xffff0ff0;
+	st->dr7 = 0x400;
+	st->rflags = 0x2;
+	st->g_pat = 0x0007040600070406ull;
+	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
+	v->arch.regs.rflags = 0x2;
+	v->arch.regs.rdx = 0x600; /* family/model/stepping, as after reset */
+	sv(v)->vmcb->ctl.eventinj = 0;
+	sv(v)->flush = true;
+}
+
 static void snapshot(struct vcpu *v, const struct vmcb *vmcb)
 {
 	struct hvm_snapshot *s = &v->arch.snap;
@@ -376,6 +407,7 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_reset_pvh = svm_vcpu_reset_pvh,
+	.vcpu_reset_sipi = svm_vcpu_reset_sipi,
 	.vcpu_run = svm_vcpu_run,
 	.get_segment = svm_get_segment,
 	.get_cr = svm_get_cr,

@@ -124,6 +124,8 @@ struct hvm_ops {
 	void (*vcpu_destroy)(struct vcpu *v);
 	/* PVH start state: 32-bit flat protected mode, paging off. */
 	void (*vcpu_reset_pvh)(struct vcpu *v, uint32_t entry, uint32_t ebx);
+	/* After INIT and a STARTUP IPI: real mode at vector << 12. */
+	void (*vcpu_reset_sipi)(struct vcpu *v, uint8_t vector);
 	/* Enter the guest with interrupts disabled; returns after an exit
 	 * with the exit decoded into *e and guest_regs up to date. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *e);
