@@ -65,9 +65,12 @@ def footprint_basalt(ndomains):
     with boot("basalt", elf, f"bench-mem-basalt-{ndomains}", opts,
               elf2=elf if ndomains == 2 else None) as q:
         q.expect(r"heartbeat 1", timeout=60)
+        for _ in range(ndomains):  # input to Basalt: past every domain
+            mark = q.mark()
+            q.send(b"\x01\x01\x01")
+            q.expect(r"\*\*\* Serial input to ", start=mark)
+        q.expect(r"\*\*\* Serial input to Basalt", start=mark)
         mark = q.mark()
-        q.send(b"\x01\x01\x01")  # input to Basalt, as on Xen
-        time.sleep(0.3)
         q.send("m")
         m = q.expect(r"Memory: (\d+) pages of RAM .*: free (\d+), used (\d+), "
                      r"reserved (\d+)", start=mark)
