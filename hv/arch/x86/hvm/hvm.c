@@ -102,7 +102,15 @@ static void deliver_interrupts(struct vcpu *v)
 		hvm->request_irq_window(v, false);
 		return;
 	}
-	if (!hvm->interruptible(v)) {
+	/*
+	 * The interrupt-window exit says the guest can take an interrupt now.
+	 * Inject even if an STI shadow still shows: QEMU's TCG reports the
+	 * window open inside the shadow (a known quirk) and asking again
+	 * would loop forever. The STI; HLT idiom stays safe because HLT
+	 * exits and does not block while an interrupt is pending.
+	 */
+	if (!(v->arch.last_exit == EXIT_VINTR && (v->arch.regs.rflags & RFLAGS_IF)) &&
+	    !hvm->interruptible(v)) {
 		hvm->request_irq_window(v, true);
 		return;
 	}
@@ -123,6 +131,7 @@ void arch_vcpu_run_once(struct vcpu *v)
 	local_irq_disable();
 	deliver_interrupts(v);
 	hvm->vcpu_run(v, &e);
+	v->arch.last_exit = (uint8_t)e.kind;
 	/* A physical interrupt that ended the guest is taken here. */
 	local_irq_enable();
 	hvm_handle_exit(v, &e);

@@ -10,6 +10,7 @@
 struct vcpu_arch {
 	struct guest_regs regs;
 	struct hvm_snapshot snap;  /* control state at the last exit */
+	uint8_t last_exit;         /* enum exit_kind of the last exit */
 	void *vendor;              /* the backend's per-vCPU state */
 	struct hvm_event pending;  /* to inject at the next entry */
 	struct vlapic vlapic;
