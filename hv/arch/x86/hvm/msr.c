@@ -120,8 +120,6 @@ bool hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 		if (((val ^ old) & EFER_LME) && (v->arch.snap.cr0 & (1ull << 31)))
 			return false;
 		hvm->set_efer(v, val);
-		pr_debug("d%uv%u: EFER %#llx -> %#llx\n", v->domain->domid, v->vcpu_id,
-			 (unsigned long long)old, (unsigned long long)val);
 		return true;
 	}
 	case MSR_TSC:
