@@ -104,11 +104,8 @@ static void set_pending_on(struct domain *d, uint32_t port, struct vcpu *v)
 			 port % BITS_PER_WORD))
 		return;
 	if (__atomic_load_n(&si->evtchn_mask[port / BITS_PER_WORD], __ATOMIC_ACQUIRE) &
-	    (1ull << (port % BITS_PER_WORD))) {
-		if (v->state == VCPU_BLOCKED && v->polling)
-			sched_wake(v); /* SCHEDOP_poll waits on masked ports */
-		return;
-	}
+	    (1ull << (port % BITS_PER_WORD)))
+		return; /* masked (SCHEDOP_poll does not block yet) */
 	vi = vcpu_info_ptr(v);
 	if (!vi || test_and_set((uint64_t *)&vi->evtchn_pending_sel,
 				port / BITS_PER_WORD))

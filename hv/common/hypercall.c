@@ -17,7 +17,7 @@ static const hypercall_fn table[] = {
 	[__HYPERVISOR_event_channel_op] = do_event_channel_op,
 };
 
-long hypercall_dispatch(unsigned int nr, struct hypercall_args *h)
+long hypercall_dispatch(uint64_t nr, struct hypercall_args *h)
 {
 	if (nr >= sizeof(table) / sizeof(table[0]) || !table[nr])
 		return -ENOSYS;

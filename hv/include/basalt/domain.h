@@ -56,7 +56,6 @@ struct vcpu {
 	bool vcpu_info_registered;       /* else the shared-info slot */
 	uint64_t runstate_gva;           /* registered, never written */
 	struct timer singleshot;         /* VCPUOP_set_singleshot_timer */
-	bool polling;                    /* blocked in SCHEDOP_poll */
 
 	struct vcpu_arch arch;
 };
@@ -73,7 +72,6 @@ struct domain {
 	int pause_count;
 	unsigned int shutdown_reason;  /* SHUTDOWN_* when state == SHUTDOWN */
 	unsigned int shutdown_code;
-	unsigned int restarts;
 	bool crash_reported;           /* by domain_crash, before shutdown */
 	spinlock_t lock;
 

@@ -22,7 +22,9 @@ struct hypercall_args {
 	bool continuation;
 };
 
-long hypercall_dispatch(unsigned int nr, struct hypercall_args *h);
+/* nr is the guest's whole RAX (EAX from 32-bit code): a number with high
+ * bits set is unknown, not an alias of a low one. */
+long hypercall_dispatch(uint64_t nr, struct hypercall_args *h);
 
 long do_console_io(struct hypercall_args *h);
 long do_xen_version(struct hypercall_args *h);

@@ -32,6 +32,16 @@ void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 	hvm->inject_event(v, &ev);
 }
 
+void hvm_inject_page_fault(struct vcpu *v, uint32_t pfec, uint64_t cr2)
+{
+	struct hvm_event ev = {
+		.valid = true, .vector = 14, .type = EVENT_EXCEPTION,
+		.has_error = true, .error = pfec, .cr2 = cr2,
+	};
+
+	hvm->inject_event(v, &ev);
+}
+
 void hvm_inject_gp0(struct vcpu *v)
 {
 	hvm_inject_exception(v, 13, true, 0);
@@ -256,15 +266,12 @@ void hvm_emulate_hole_access(struct vcpu *v)
 		break;
 	case X86EMUL_EXCEPTION:
 		emul_to_regs(&regs, &v->arch.regs);
-		{
-			struct hvm_event ev = {
-				.valid = true, .vector = c.event.vector,
-				.type = EVENT_EXCEPTION,
-				.has_error = c.event.has_error_code,
-				.error = c.event.error_code, .cr2 = c.event.cr2,
-			};
-			hvm->inject_event(v, &ev);
-		}
+		if (c.event.vector == 14)
+			hvm_inject_page_fault(v, c.event.error_code, c.event.cr2);
+		else
+			hvm_inject_exception(v, c.event.vector,
+					     c.event.has_error_code,
+					     c.event.error_code);
 		break;
 	default:
 		domain_crash(v->domain, "cannot emulate the access at rip %#llx "

@@ -96,16 +96,10 @@ static bool string_io(struct vcpu *v, struct vm_exit *e)
 			uint32_t pfec = 0;
 			guest_translate(v, la, e->io.in, v->arch.snap.cpl == 3, false,
 					&gpa, &pfec);
-			if (pfec) {
-				struct hvm_event ev = {
-					.valid = true, .vector = 14,
-					.type = EVENT_EXCEPTION, .has_error = true,
-					.error = pfec, .cr2 = la,
-				};
-				hvm->inject_event(v, &ev);
-			} else {
+			if (pfec)
+				hvm_inject_page_fault(v, pfec, la);
+			else
 				hvm_inject_gp0(v);
-			}
 			return false;
 		}
 		*index = (*index & ~mask) | ((*index + (uint64_t)step) & mask);

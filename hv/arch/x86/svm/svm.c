@@ -308,21 +308,11 @@ static uint64_t svm_get_cr(struct vcpu *v, unsigned int cr)
 	}
 }
 
-static uint64_t svm_get_efer(struct vcpu *v)
-{
-	return sv(v)->vmcb->save.efer & ~EFER_SVME;
-}
-
 static void svm_set_efer(struct vcpu *v, uint64_t efer)
 {
 	/* SVME must stay set in the VMCB or VMRUN fails. */
 	sv(v)->vmcb->save.efer = efer | EFER_SVME;
 	v->arch.snap.efer = efer;
-}
-
-static unsigned int svm_get_cpl(struct vcpu *v)
-{
-	return sv(v)->vmcb->save.cpl;
 }
 
 static void svm_inject_event(struct vcpu *v, const struct hvm_event *ev)
@@ -411,9 +401,7 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_run = svm_vcpu_run,
 	.get_segment = svm_get_segment,
 	.get_cr = svm_get_cr,
-	.get_efer = svm_get_efer,
 	.set_efer = svm_set_efer,
-	.get_cpl = svm_get_cpl,
 	.inject_event = svm_inject_event,
 	.interruptible = svm_interruptible,
 	.request_irq_window = svm_request_irq_window,

@@ -131,9 +131,7 @@ struct hvm_ops {
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *e);
 	void (*get_segment)(struct vcpu *v, enum x86_segreg s, struct segment *out);
 	uint64_t (*get_cr)(struct vcpu *v, unsigned int cr);
-	uint64_t (*get_efer)(struct vcpu *v);      /* as the guest sees it */
 	void (*set_efer)(struct vcpu *v, uint64_t efer);
-	unsigned int (*get_cpl)(struct vcpu *v);
 	void (*inject_event)(struct vcpu *v, const struct hvm_event *ev);
 	/* Can an external interrupt be injected now (IF set, no interrupt
 	 * shadow, no other event queued)? */

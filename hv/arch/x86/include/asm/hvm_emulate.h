@@ -24,6 +24,8 @@ unsigned int hvm_code_mode(struct vcpu *v);
 void hvm_inject_exception(struct vcpu *v, uint8_t vector, bool has_error,
 			  uint32_t error);
 void hvm_inject_gp0(struct vcpu *v);
+/* #PF with its error code, CR2 = the faulting linear address. */
+void hvm_inject_page_fault(struct vcpu *v, uint32_t pfec, uint64_t cr2);
 void hvm_inject_ud(struct vcpu *v);
 
 #endif /* ASM_HVM_EMULATE_H */
