@@ -116,7 +116,6 @@ void vlapic_init(struct vcpu *v)
 		a->lvt[i] = LVT_MASKED;
 	/* x2APIC logical ID: cluster in 31:16, one bit per CPU in 15:0. */
 	a->ldr = ((v->vcpu_id >> 4) << 16) | (1u << (v->vcpu_id & 15));
-	a->sipi_vector = -1;
 }
 
 static int highest(const uint32_t *bits)

@@ -27,7 +27,6 @@ struct vlapic {
 	uint32_t irr[8], isr[8];
 	bool nmi_pending;
 	bool init_pending;
-	int sipi_vector;        /* -1: none */
 };
 
 void vlapic_init(struct vcpu *v);
