@@ -75,6 +75,15 @@ struct domain *domain_next(int after)
 	return best;
 }
 
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg)
+{
+	uint64_t f = spin_lock_irqsave(&domlist_lock);
+
+	for (struct domain *d = domain_list; d; d = d->next)
+		fn(d, arg);
+	spin_unlock_irqrestore(&domlist_lock, f);
+}
+
 unsigned int domain_count(void)
 {
 	uint64_t f = spin_lock_irqsave(&domlist_lock);

@@ -31,7 +31,8 @@ void vcpu_timers_init(struct vcpu *v)
 		   v->processor);
 }
 
-static long register_vcpu_info(struct vcpu *v, uint64_t arg)
+/* cur makes the call (its page tables translate arg) for vCPU v. */
+static long register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t arg)
 {
 	struct vcpu_register_vcpu_info r;
 	struct vcpu_info *old, *new;
@@ -39,7 +40,7 @@ static long register_vcpu_info(struct vcpu *v, uint64_t arg)
 	paddr_t hpa;
 	bool writable;
 
-	if (copy_from_guest(v, &r, arg, sizeof(r)))
+	if (copy_from_guest(cur, &r, arg, sizeof(r)))
 		return -EFAULT;
 	/* Xen's answers: -ENXIO for the offset, rsvd ignored. */
 	if (r.offset > PAGE_SIZE - sizeof(struct vcpu_info))
@@ -83,7 +84,7 @@ long do_vcpu_op(struct hypercall_args *h)
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
 	case VCPUOP_register_vcpu_info:
-		return register_vcpu_info(v, arg);
+		return register_vcpu_info(cur, v, arg);
 	case VCPUOP_register_runstate_memory_area: {
 		uint64_t gva;
 		if (copy_from_guest(cur, &gva, arg, h->compat ? 4 : 8))

@@ -50,25 +50,27 @@ def ensure_hypervisor(hv):
     return BASALT_ELF
 
 
-def qemu_args(hv, kernel, image, guest_args=""):
+def qemu_args(hv, kernel, image, guest_args="", vcpus=1, hv_args=""):
     """Keyword arguments for tests/system/lib/qemu.py's Qemu (kernel,
-    append, initrd, extra) booting kernel + image on hv. guest_args is
-    added to the guest's command line after the console options."""
+    append, initrd, extra) booting kernel + image on hv with `vcpus`
+    vCPUs. guest_args is added to the guest's command line after the
+    console options; hv_args to the hypervisor's."""
     guest = f"{GUEST_CONSOLE} {guest_args}".strip()
     if "," in guest:
         raise ValueError("QEMU's -initrd splits on commas: none in "
                          "the guest command line")
     if hv == "xen":
         return dict(kernel=guest_run.XEN_ELF,
-                    append=f"{HV_CONSOLE} dom0_mem=512M dom0=pvh",
+                    append=(f"{HV_CONSOLE} dom0_mem=512M dom0=pvh "
+                                f"dom0_max_vcpus={vcpus} {hv_args}").strip(),
                     initrd=f"{kernel} {guest},{image}",
                     extra=["-device", "amd-iommu"])
     # Basalt: the quotes keep the guest's blanks inside the domain= option
     # (cmdline= takes the rest of it, commas included). Module 0 carries
     # the same string, as a Xen dom0 kernel's would.
     return dict(kernel=BASALT_ELF,
-                append=(f'{HV_CONSOLE} domain="kernel=0,ramdisk=1,'
-                        f'role=unprivileged,memory=512,vcpus=1,name=linux,'
-                        f'cmdline={guest}"'),
+                append=(f'{HV_CONSOLE} {hv_args} domain="kernel=0,ramdisk=1,'
+                        f'role=unprivileged,memory=512,vcpus={vcpus},'
+                        f'name=linux,cmdline={guest}"'),
                 initrd=f"{kernel} {guest},{image}",
                 extra=["-device", "amd-iommu"])

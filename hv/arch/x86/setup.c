@@ -206,6 +206,7 @@ void __init start_basalt(uint32_t magic, uint32_t info)
 	pr_info("CPUs: %u online (%u enabled in the MADT%s)\n", nr_cpus_online,
 		acpi.ncpus, opt_maxcpus ? ", limited by maxcpus" : "");
 
+	tsc_check_sync();
 	keyhandler_init();
 	console_input_init();
 #if CONFIG_TEST

@@ -122,6 +122,9 @@ unsigned int domain_count(void);
 /* The running domain with the smallest id above after (-1: the first). */
 struct domain *domain_next(int after);
 void domain_dump_all(void);
+/* Call fn on every domain, under the domain-list lock (fn must not
+ * create or destroy domains). */
+void domain_for_each(void (*fn)(struct domain *d, void *arg), void *arg);
 /* Rate limit for lines a guest can cause: true if it may log now. */
 bool domain_may_log(struct domain *d);
 /* Bytes from the guest's console (console_io, port 0xE9). */

@@ -35,10 +35,15 @@ static void exit_nothing(struct vcpu *v, struct vm_exit *e)
 
 static void exit_crash(struct vcpu *v, struct vm_exit *e)
 {
-	domain_crash(v->domain, "%s (exit %#llx) at rip %#llx",
+	domain_crash(v->domain, "%s (exit %#llx) on vCPU%u at rip %#llx "
+		     "rsp %#llx cr0 %#llx cr3 %#llx cr4 %#llx",
 		     kind_names[e->kind] ? kind_names[e->kind] : "unexpected exit",
-		     (unsigned long long)e->raw,
-		     (unsigned long long)v->arch.regs.rip);
+		     (unsigned long long)e->raw, v->vcpu_id,
+		     (unsigned long long)v->arch.regs.rip,
+		     (unsigned long long)v->arch.regs.rsp,
+		     (unsigned long long)v->arch.snap.cr0,
+		     (unsigned long long)v->arch.snap.cr3,
+		     (unsigned long long)v->arch.snap.cr4);
 }
 
 static void exit_exception(struct vcpu *v, struct vm_exit *e)
@@ -100,8 +105,10 @@ static void exit_npf(struct vcpu *v, struct vm_exit *e)
 	if (e->npf.in_walk) {
 		/* The guest's own page tables point at nothing. */
 		domain_crash(v->domain, "page-table walk reached guest-physical "
-			     "%#llx, which has no memory",
-			     (unsigned long long)e->npf.gpa);
+			     "%#llx, which has no memory (vCPU%u rip %#llx "
+			     "cr3 %#llx)", (unsigned long long)e->npf.gpa,
+			     v->vcpu_id, (unsigned long long)v->arch.regs.rip,
+			     (unsigned long long)v->arch.snap.cr3);
 		return;
 	}
 	if (domain_may_log(v->domain))
@@ -136,6 +143,7 @@ static void exit_hypercall(struct vcpu *v, struct vm_exit *e)
 		h.a[2] = (uint32_t)g->rdx; h.a[3] = (uint32_t)g->rsi;
 		h.a[4] = (uint32_t)g->rdi; h.a[5] = (uint32_t)g->rbp;
 	}
+	hvm_count_hypercall(v, mode == 64 ? g->rax : (uint32_t)g->rax, h.a[0]);
 	ret = hypercall_dispatch(mode == 64 ? g->rax : (uint32_t)g->rax, &h);
 	if (h.continuation) {
 		/* Re-issued by the guest with the updated arguments. */

@@ -46,6 +46,7 @@ bool hvm_init(void)
 	if (!hvm->cpu_up())
 		panic("cannot enable %s on CPU 0", hvm->name);
 	pr_info("HVM: %s\n", hvm->name);
+	hvm_exit_stats_init();
 	return true;
 }
 
@@ -132,6 +133,7 @@ void arch_vcpu_run_once(struct vcpu *v)
 	deliver_interrupts(v);
 	hvm->vcpu_run(v, &e);
 	v->arch.last_exit = (uint8_t)e.kind;
+	v->arch.stats.kind[e.kind]++;
 	/* A physical interrupt that ended the guest is taken here. */
 	local_irq_enable();
 	hvm_handle_exit(v, &e);

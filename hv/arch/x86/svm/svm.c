@@ -389,6 +389,10 @@ static void svm_dump(struct vcpu *v)
 	       (unsigned long long)vmcb->save.cr3,
 	       (unsigned long long)vmcb->save.cr4,
 	       (unsigned long long)vmcb->save.efer, vmcb->save.cpl);
+	printk(LOG_ALWAYS, "  fs %#llx gs %#llx kgs %#llx\n",
+	       (unsigned long long)vmcb->save.fs.base,
+	       (unsigned long long)vmcb->save.gs.base,
+	       (unsigned long long)vmcb->save.kernel_gs_base);
 }
 
 static const struct hvm_ops svm_ops = {

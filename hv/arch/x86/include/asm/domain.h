@@ -7,6 +7,19 @@
 #include <asm/vlapic.h>
 #include <basalt/types.h>
 
+/*
+ * Exits counted by kind, and hypercalls by number. Hypercalls are split
+ * in two: those a guest makes because time passes (timers, scheduling,
+ * event sends) and the rest, which a given boot makes a fixed number of
+ * times; `make check` guards the second kind (docs/PERFORMANCE.md).
+ */
+#define HCALL_STAT_SLOTS 64
+struct exit_stats {
+	uint64_t kind[NR_EXIT_KINDS];
+	uint64_t hcall[HCALL_STAT_SLOTS];  /* by number; the last slot: above */
+	uint64_t hcall_timed;              /* timer, sched_op, evtchn send */
+};
+
 struct vcpu_arch {
 	struct guest_regs regs;
 	struct hvm_snapshot snap;  /* control state at the last exit */
@@ -19,6 +32,7 @@ struct vcpu_arch {
 	uint64_t msr_tsc_aux;
 	uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE image */
 	bool fpu_initialised;
+	struct exit_stats stats;   /* written only by the CPU running it */
 };
 
 struct domain_arch {

@@ -167,6 +167,9 @@ struct p2m_format {
 bool hvm_init(void);
 /* Start it on an application processor. */
 void hvm_cpu_up(void);
+/* Exit statistics (exit_stats.c): count a hypercall; register key 'E'. */
+void hvm_count_hypercall(struct vcpu *v, uint64_t nr, uint64_t op);
+void hvm_exit_stats_init(void);
 
 /* Backends */
 const struct hvm_ops *amdv_backend_probe(void);

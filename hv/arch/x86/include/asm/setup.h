@@ -16,6 +16,8 @@ void percpu_load(struct cpu *c);
 
 /* Calibrate the TSC and the APIC timer against the PIT. */
 void tsc_calibrate(void);
+/* Measure each CPU's TSC against this one's and log the offsets. */
+void tsc_check_sync(void);
 
 /* Start the application processors listed in the MADT. */
 void smp_boot_cpus(const struct acpi_info *acpi, unsigned int max_cpus,
