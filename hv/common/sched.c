@@ -96,6 +96,36 @@ void sched_wake(struct vcpu *v)
 	kick(v->processor);
 }
 
+bool sched_vcpu_up(struct vcpu *v)
+{
+	struct cpu *c = cpu_table[v->processor];
+	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	bool was_down = v->state == VCPU_DOWN;
+
+	if (was_down) {
+		v->state = VCPU_RUNNABLE;
+		if (runnable(v) && !v->running)
+			runq_append(c, v);
+	}
+	spin_unlock_irqrestore(&c->runq_lock, f);
+	if (was_down)
+		kick(v->processor);
+	return was_down;
+}
+
+void sched_vcpu_down(struct vcpu *v)
+{
+	struct cpu *c = cpu_table[v->processor];
+	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+
+	v->state = VCPU_DOWN;
+	runq_remove(c, v);
+	spin_unlock_irqrestore(&c->runq_lock, f);
+	/* Running elsewhere: make that CPU leave the guest and see it. */
+	if (v->running && v->processor != this_cpu()->id)
+		softirq_raise_on(v->processor, SOFTIRQ_SCHEDULE);
+}
+
 void sched_block(struct vcpu *v)
 {
 	struct cpu *c = cpu_table[v->processor];

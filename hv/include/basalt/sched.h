@@ -8,6 +8,7 @@
 #define BASALT_SCHED_H
 
 #include <basalt/compiler.h>
+#include <stdbool.h>
 
 struct vcpu;
 
@@ -20,6 +21,12 @@ void sched_add_vcpu(struct vcpu *v, unsigned int cpu);
 void sched_remove_vcpu(struct vcpu *v);
 /* Make a blocked or paused vCPU runnable again. */
 void sched_wake(struct vcpu *v);
+/* Start a vCPU that is down (VCPUOP_up, INIT-SIPI): it becomes runnable.
+ * Returns false if it was not down. The caller has set its registers. */
+bool sched_vcpu_up(struct vcpu *v);
+/* Take a vCPU down (VCPUOP_down): it stops at its next exit if running
+ * elsewhere, and stays off its CPU until sched_vcpu_up. */
+void sched_vcpu_down(struct vcpu *v);
 /* The running vCPU blocks (HLT, SCHEDOP_block) until sched_wake. */
 void sched_block(struct vcpu *v);
 /* The running vCPU gives up the rest of its slice. */

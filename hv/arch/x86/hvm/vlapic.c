@@ -184,8 +184,7 @@ static void eoi(struct vcpu *v)
 static void vcpu_start_sipi(struct vcpu *t, uint8_t vector)
 {
 	hvm->vcpu_reset_sipi(t, vector);
-	t->state = VCPU_BLOCKED;  /* sched_wake makes it runnable */
-	sched_wake(t);
+	sched_vcpu_up(t);
 }
 
 static void send_ipi(struct vcpu *v, uint64_t icr)
