@@ -35,7 +35,7 @@ test-builds: $(HV_TEST_ELF) $(UNIT_BINS) $(TEST_BUILD_TARGETS) guest-tests
 unit: $(UNIT_BINS)
 	@python3 tests/check.py --only unit
 
-bench: deps all guest-tests $(HV_RELEASE_ELF)
+bench: deps all guest-tests $(HV_RELEASE_ELF) bench-xenstored-bins
 	@python3 bench/run.py
 
 cloc:

@@ -73,6 +73,7 @@ unsigned int bootdomains_create(void)
 		cfg.initial = true;
 		cfg.memory = default_dom0_memory();
 		cfg.vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : 1;
+		cfg.cpu_weight = 256;
 		cfg.on_poweroff = cfg.on_reboot = cfg.on_crash = ACTION_DESTROY;
 		module_cmdline(&boot_modules[0], cfg.cmdline, sizeof(cfg.cmdline));
 		return domain_create(0, &cfg) ? 1 : 0;

@@ -38,6 +38,43 @@ static bool key_is(const char *k, size_t klen, const char *name)
 	return strlen(name) == klen && !strncmp(k, name, klen);
 }
 
+/* cpus=: "all", or items N or N-M joined by '+' (',' ends the option). */
+static bool parse_cpus(const char *s, size_t len, cpumask_t *mask)
+{
+	cpumask_clear(mask);
+	if (len == 3 && !strncmp(s, "all", 3)) {
+		for (unsigned int c = 0; c < NR_CPUS; c++)
+			cpumask_set(mask, c);
+		return true;
+	}
+	while (len) {
+		const char *plus = memchr(s, '+', len);
+		size_t ilen = plus ? (size_t)(plus - s) : len;
+		const char *dash = memchr(s, '-', ilen);
+		uint64_t lo, hi;
+
+		if (dash) {
+			if (!parse_num(s, (size_t)(dash - s), NR_CPUS - 1, &lo) ||
+			    !parse_num(dash + 1, ilen - (size_t)(dash - s) - 1,
+				       NR_CPUS - 1, &hi) || hi < lo)
+				return false;
+		} else if (!parse_num(s, ilen, NR_CPUS - 1, &lo)) {
+			return false;
+		} else {
+			hi = lo;
+		}
+		for (uint64_t c = lo; c <= hi; c++)
+			cpumask_set(mask, (unsigned int)c);
+		if (!plus)
+			break;
+		len -= ilen + 1;
+		s = plus + 1;
+		if (!len)
+			return false;  /* a trailing '+' */
+	}
+	return !cpumask_empty(mask);
+}
+
 bool bootdomain_parse(const char *value, struct domain_config *cfg,
 		      char *err, size_t errlen)
 {
@@ -49,6 +86,7 @@ bool bootdomain_parse(const char *value, struct domain_config *cfg,
 	cfg->ramdisk_module = -1;
 	cfg->memory = 128ull << 20;
 	cfg->vcpus = 1;
+	cfg->cpu_weight = 256;
 	cfg->on_poweroff = ACTION_DESTROY;
 	cfg->on_reboot = ACTION_RESTART;
 	cfg->on_crash = ACTION_DESTROY;
@@ -106,6 +144,25 @@ bool bootdomain_parse(const char *value, struct domain_config *cfg,
 				return false;
 			}
 			cfg->vcpus = (unsigned int)n;
+		} else if (key_is(p, klen, "cpu_weight")) {
+			if (!parse_num(val, vlen, 65535, &n) || n == 0) {
+				snprintf(err, errlen, "cpu_weight must be 1-65535");
+				return false;
+			}
+			cfg->cpu_weight = (unsigned int)n;
+		} else if (key_is(p, klen, "cap")) {
+			if (!parse_num(val, vlen, 100 * NR_CPUS, &n)) {
+				snprintf(err, errlen, "cap must be 0-%u (%% of one CPU, "
+					 "0: none)", 100 * NR_CPUS);
+				return false;
+			}
+			cfg->cap = (unsigned int)n;
+		} else if (key_is(p, klen, "cpus")) {
+			if (!parse_cpus(val, vlen, &cfg->cpus)) {
+				snprintf(err, errlen, "cpus must be all, or CPU numbers "
+					 "0-%u and ranges N-M joined by '+'", NR_CPUS - 1);
+				return false;
+			}
 		} else if (key_is(p, klen, "role")) {
 			if (vlen == 7 && !strncmp(val, "initial", 7))
 				cfg->initial = true;

@@ -105,7 +105,9 @@ static void free_domain(struct domain *d)
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		if (d->vcpus[i]) {
 			timer_stop(&d->vcpus[i]->singleshot);
+			timer_stop(&d->vcpus[i]->poll_timer);
 			hvm->vcpu_destroy(d->vcpus[i]);
+			sched_destroy_vcpu(d->vcpus[i]);
 			xfree(d->vcpus[i]);
 		}
 	}
@@ -113,6 +115,7 @@ static void free_domain(struct domain *d)
 	evtchn_domain_destroy(d);
 	p2m_teardown(&d->p2m);
 	free_page(d->shared_info);
+	sched_destroy_domain(d);
 	xfree(d);
 }
 
@@ -128,6 +131,7 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 {
 	uint64_t free_before = free_pages_now();
 	struct domain *d = xzalloc_obj(struct domain);
+	cpumask_t affinity;
 	int err;
 
 	if (!d) {
@@ -149,8 +153,23 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 	err = d->shared_info ? p2m_init(&d->p2m) : -ENOMEM;
 	if (!err)
 		err = evtchn_domain_init(d);
+	if (!err)
+		err = sched_init_domain(d);
+	if (!err)
+		err = sched_set_params(d, cfg->cpu_weight, cfg->cap);
 	if (err)
 		goto fail;
+	if (cpumask_empty(&cfg->cpus)) {
+		affinity = cpu_online_mask;
+	} else {
+		cpumask_and(&affinity, &cfg->cpus, &cpu_online_mask);
+		if (cpumask_empty(&affinity)) {
+			pr_err("d%u (%s): cpus= names no online CPU\n", domid,
+			       cfg->name);
+			err = -EINVAL;
+			goto fail;
+		}
+	}
 	d->nr_vcpus = cfg->vcpus;
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *v = xzalloc_obj(struct vcpu);
@@ -161,12 +180,19 @@ struct domain *domain_create(unsigned int domid, const struct domain_config *cfg
 		v->vcpu_id = i;
 		v->domain = d;
 		v->processor = (domid + i) % nr_cpus_online;
+		v->affinity = affinity;
+		/* Start on a CPU it may use (the policy moves it later). */
+		while (!cpumask_test(&v->affinity, v->processor))
+			v->processor = (v->processor + 1) % nr_cpus_online;
 		vcpu_timers_init(v);
+		sched_poll_init(v);
 		/* Only vCPU 0 starts; the others wait for the guest to bring
 		 * them up. */
 		v->state = i == 0 ? VCPU_RUNNABLE : VCPU_DOWN;
 		d->vcpus[i] = v;
-		err = hvm->vcpu_create(v);
+		err = sched_init_vcpu(v);
+		if (!err)
+			err = hvm->vcpu_create(v);
 		if (err)
 			goto fail;
 		hvm->set_p2m_root(v, p2m_root_pa(&d->p2m));
@@ -433,13 +459,19 @@ void domain_dump_all(void)
 	if (!domain_list)
 		printk(LOG_ALWAYS, "No domains.\n");
 	for (struct domain *d = domain_list; d; d = d->next) {
-		printk(LOG_ALWAYS, "d%u (%s): %s%s, %u vCPUs, %llu MiB, %s\n",
+		uint64_t total = 0;
+
+		for (unsigned int i = 0; i < d->nr_vcpus; i++)
+			total += d->vcpus[i]->runtime_ns;
+		printk(LOG_ALWAYS, "d%u (%s): %s%s, %u vCPUs, %llu MiB, %s, %llu ms CPU\n",
 		       d->domid, d->name,
 		       d->state == DOMAIN_RUNNING ? "running" :
 		       d->state == DOMAIN_SHUTDOWN ? "shut down" : "dying",
 		       d->pause_count ? " (paused)" : "", d->nr_vcpus,
 		       (unsigned long long)(d->p2m.ram_pages * PAGE_SIZE / MiB),
-		       d->is_initial ? "initial domain" : "unprivileged");
+		       d->is_initial ? "initial domain" : "unprivileged",
+		       (unsigned long long)(total / 1000000));
+		sched_dump_domain(d);
 		for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 			struct vcpu *v = d->vcpus[i];
 			printk(LOG_ALWAYS, " v%u on CPU%u: %s, %llu ms run\n", i,

@@ -103,9 +103,11 @@ static void set_pending_on(struct domain *d, uint32_t port, struct vcpu *v)
 	if (test_and_set((uint64_t *)&si->evtchn_pending[port / BITS_PER_WORD],
 			 port % BITS_PER_WORD))
 		return;
+	/* Pollers wait on the pending bit, masked or not. */
+	sched_poll_notify(d, port);
 	if (__atomic_load_n(&si->evtchn_mask[port / BITS_PER_WORD], __ATOMIC_ACQUIRE) &
 	    (1ull << (port % BITS_PER_WORD)))
-		return; /* masked (SCHEDOP_poll does not block yet) */
+		return;
 	vi = vcpu_info_ptr(v);
 	if (!vi || test_and_set((uint64_t *)&vi->evtchn_pending_sel,
 				port / BITS_PER_WORD))
@@ -124,6 +126,16 @@ void evtchn_set_pending(struct domain *d, uint32_t port)
 	if (c->notify_vcpu >= d->nr_vcpus)
 		return;
 	set_pending_on(d, port, d->vcpus[c->notify_vcpu]);
+}
+
+bool evtchn_is_pending(struct domain *d, uint32_t port)
+{
+	struct shared_info *si = d->shared_info;
+
+	if (port >= EVTCHN_PORTS || d->shared_info_gfn == ~0ull)
+		return false;
+	return __atomic_load_n(&si->evtchn_pending[port / BITS_PER_WORD],
+			       __ATOMIC_ACQUIRE) & (1ull << (port % BITS_PER_WORD));
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned int virq)

@@ -19,14 +19,13 @@ long do_sched_op(struct hypercall_args *h)
 		sched_yield(v);
 		return 0;
 	case SCHEDOP_block:
+		/* As Xen: events enabled, and no sleep on one already due. */
 		sched_block(v);
+		if (arch_vcpu_events_deliverable(v))
+			sched_wake(v);
 		return 0;
 	case SCHEDOP_poll:
-		/* PV spinlocks: returning at once is correct (the caller
-		 * spins again); giving up the CPU lets the lock holder run
-		 * when both share it. Blocking on the ports comes later. */
-		sched_yield(v);
-		return 0;
+		return sched_poll(v, arg, h->compat);
 	case SCHEDOP_shutdown: {
 		struct sched_shutdown s;
 		if (copy_from_guest(v, &s, arg, sizeof(s)))

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: MIT
 /*
- * vcpu_op: where a vCPU's vcpu_info lives, its runstate area, and its
- * one-shot timer (the guest's clock event: VIRQ_TIMER at the deadline).
+ * vcpu_op: starting and stopping vCPUs (initialise, up, down, is_up),
+ * where a vCPU's vcpu_info lives, its runstate area, and its one-shot
+ * timer (the guest's clock event: VIRQ_TIMER at the deadline).
  */
 #include <basalt/hypercall.h>
+#include <basalt/arch.h>
 #include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/event.h>
 #include <basalt/pvclock.h>
+#include <basalt/sched.h>
 #include <basalt/time.h>
 #include <basalt/lib/string.h>
+#include <asm/cpu.h>
 #include <asm/guest_access.h>
 #include <asm/page.h>
+#include <public/hvm/hvm_vcpu.h>
+#include <public/sched.h>
 #include <public/vcpu.h>
 #include <public/xen.h>
 
@@ -69,6 +75,66 @@ static long register_vcpu_info(struct vcpu *cur, struct vcpu *v, uint64_t arg)
 	return 0;
 }
 
+/* VCPUOP_initialise: registers for a vCPU that has never had any; it
+ * stays down until VCPUOP_up. Xen reads the argument first (-EFAULT),
+ * then refuses a vCPU that has registers (-EEXIST), then checks them. */
+static long vcpu_initialise(struct vcpu *cur, struct vcpu *v, uint64_t arg)
+{
+	struct domain *d = v->domain;
+	struct vcpu_hvm_context ctx;
+	uint64_t f;
+	long rc;
+
+	if (copy_from_guest(cur, &ctx, arg, sizeof(ctx)))
+		return -EFAULT;
+	f = spin_lock_irqsave(&d->lock);
+	if (v->initialised) {
+		rc = -EEXIST;
+	} else {
+		rc = arch_vcpu_set_hvm_context(v, &ctx);
+		if (!rc)
+			v->initialised = true;
+	}
+	spin_unlock_irqrestore(&d->lock, f);
+	return rc;
+}
+
+/* VCPUOP_up: -EINVAL without registers; a vCPU already up stays as it
+ * is (0). One that just took itself down and is still leaving its CPU
+ * simply keeps running. */
+static long vcpu_up(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	uint64_t f = spin_lock_irqsave(&d->lock);
+	bool initialised = v->initialised;
+
+	spin_unlock_irqrestore(&d->lock, f);
+	if (!initialised)
+		return -EINVAL;
+	sched_vcpu_up(v);
+	return 0;
+}
+
+/* VCPUOP_down, any vCPU of the domain (itself included): 0, also for one
+ * already down. Taking down the last vCPU that is up powers the domain
+ * off, as in Xen. A vCPU that downs itself stops when the call returns
+ * and continues after it at the next VCPUOP_up. */
+void vcpu_down(struct vcpu *v)
+{
+	struct domain *d = v->domain;
+	bool others_up = false;
+
+	for (unsigned int i = 0; i < d->nr_vcpus; i++)
+		if (i != v->vcpu_id && d->vcpus[i]->state != VCPU_DOWN)
+			others_up = true;
+	if (!others_up) {
+		domain_shutdown(d, SHUTDOWN_poweroff);
+		return;
+	}
+	if (v->state != VCPU_DOWN)
+		sched_vcpu_down(v);
+}
+
 long do_vcpu_op(struct hypercall_args *h)
 {
 	struct vcpu *cur = h->v;
@@ -81,6 +147,13 @@ long do_vcpu_op(struct hypercall_args *h)
 		return -ENOENT;
 	v = d->vcpus[id];
 	switch (h->a[0] & 0xffffffffu) {
+	case VCPUOP_initialise:
+		return vcpu_initialise(cur, v, arg);
+	case VCPUOP_up:
+		return vcpu_up(v);
+	case VCPUOP_down:
+		vcpu_down(v);
+		return 0;
 	case VCPUOP_is_up:
 		return v->state != VCPU_DOWN;
 	case VCPUOP_register_vcpu_info:
@@ -89,9 +162,30 @@ long do_vcpu_op(struct hypercall_args *h)
 		uint64_t gva;
 		if (copy_from_guest(cur, &gva, arg, h->compat ? 4 : 8))
 			return -EFAULT;
-		/* Accepted; Basalt does not keep runstate times yet. */
 		v->runstate_gva = h->compat ? (uint32_t)gva : gva;
+		v->runstate_compat = h->compat;
+		/* As Xen: written at once, through the caller's page tables
+		 * (a failed write is not an error); then kept up to date by
+		 * the scheduler whenever v starts or stops running. */
+		if (v->runstate_gva) {
+			struct vcpu_runstate_info r;
+			uint8_t buf[48];
+			size_t len;
+
+			sched_get_runstate(v, &r);
+			len = runstate_layout(&r, h->compat, buf);
+			(void)copy_to_guest(cur, v->runstate_gva, buf, len);
+		}
 		return 0;
+	}
+	case VCPUOP_get_runstate_info: {
+		struct vcpu_runstate_info r;
+		uint8_t buf[48];
+		size_t len;
+
+		sched_get_runstate(v, &r);
+		len = runstate_layout(&r, h->compat, buf);
+		return copy_to_guest(cur, arg, buf, len) ? -EFAULT : 0;
 	}
 	case VCPUOP_register_vcpu_time_memory_area: {
 		uint64_t gva;

@@ -2,19 +2,30 @@
 /*
  * The p2m on the backend's nested page tables: a 4-level radix tree from
  * guest-physical to host-physical addresses, with 2 MiB leaves where a
- * whole aligned 2 MiB block is mapped and 4 KiB leaves elsewhere.
+ * whole aligned 2 MiB block is mapped and 4 KiB leaves elsewhere. Every
+ * change is reported to the TLB rules (tlb_shootdown.h) before the
+ * function that made it returns: a caller may reuse a removed frame.
  */
 #include <basalt/p2m.h>
 #include <basalt/assert.h>
 #include <basalt/console.h>
+#include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/mm.h>
+#include <basalt/tlb_shootdown.h>
 #include <asm/hvm.h>
 #include <asm/page.h>
 
 #define ENTRIES 512
 #define L2_SIZE (2ull * 1024 * 1024)
 #define GPA_LIMIT (1ull << 48)
+
+/* Every p2m is the one of a domain (struct domain embeds it). Called
+ * after the p2m lock is dropped: a shootdown may wait for other CPUs. */
+static void p2m_changed(struct p2m *p, enum tlb_p2m_change change)
+{
+	tlb_shootdown(container_of(p, struct domain, p2m), change);
+}
 
 static unsigned int idx(uint64_t gpa, unsigned int level)
 {
@@ -37,7 +48,10 @@ paddr_t p2m_root_pa(const struct p2m *p)
 	return virt_to_phys(p->root);
 }
 
-/* Turn a 2 MiB leaf into a table of 512 4 KiB leaves, same rights. */
+/* Turn a 2 MiB leaf into a table of 512 4 KiB leaves, same rights. The
+ * translations do not change, so no flush: a cached 2 MiB entry still
+ * gives the right frame, until a change to one of the 4 KiB leaves
+ * (which flushes) makes them differ. */
 static int split(struct p2m *p, uint64_t *e)
 {
 	uint64_t *t = alloc_page();
@@ -138,6 +152,7 @@ int p2m_populate_ram(struct p2m *p, uint64_t gpa, uint64_t bytes)
 		gpa += big ? L2_SIZE : PAGE_SIZE;
 	}
 	spin_unlock_irqrestore(&p->lock, irqf);
+	p2m_changed(p, TLB_P2M_NEW);
 	return err;
 }
 
@@ -159,6 +174,8 @@ int p2m_map_page(struct p2m *p, uint64_t gfn, paddr_t hpa, unsigned int access)
 					 __ATOMIC_RELEASE);
 	}
 	spin_unlock_irqrestore(&p->lock, irqf);
+	if (!err)
+		p2m_changed(p, TLB_P2M_NEW);
 	return err;
 }
 
@@ -168,6 +185,7 @@ paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
 	unsigned int level;
 	uint64_t *e;
 	paddr_t hpa = 0;
+	bool removed = false;
 
 	*owned = false;
 	if (gfn >= GPA_LIMIT >> PAGE_SHIFT)
@@ -185,13 +203,19 @@ paddr_t p2m_unmap_page(struct p2m *p, uint64_t gfn, bool *owned)
 		hpa = p2m_fmt->addr(*e);
 		*owned = *e & p2m_fmt->owned;
 		__atomic_store_n(e, 0, __ATOMIC_RELEASE);
+		removed = true;
 		if (*owned)
 			p->ram_pages--;
 	}
 	spin_unlock_irqrestore(&p->lock, irqf);
+	/* Before the caller may free or reuse hpa: no CPU keeps using it
+	 * through a cached translation. */
+	if (removed)
+		p2m_changed(p, TLB_P2M_REMOVE);
 	return hpa;
 }
 
+/* Safe at once: p2m_unmap_page has done the shootdown. */
 void p2m_release_page(struct p2m *p, paddr_t hpa)
 {
 	free_page(phys_to_virt(hpa));
@@ -200,7 +224,8 @@ void p2m_release_page(struct p2m *p, paddr_t hpa)
 /*
  * Lookups take no lock: entries change by single atomic stores (a table
  * appears complete, a leaf is replaced or cleared whole), and tables are
- * freed only at teardown, when nothing can look the domain up.
+ * freed only at teardown, when nothing can look the domain up. A lookup
+ * racing with a removal may return the old frame (docs/COHERENCE.md).
  */
 paddr_t p2m_lookup(struct p2m *p, uint64_t gpa, bool *writable)
 {
@@ -241,6 +266,8 @@ static void free_tree(struct p2m *p, uint64_t *t, unsigned int level)
 	free_page(t);
 }
 
+/* TLB_P2M_TABLE_FREED: nothing to flush (tlb_policy.c), and the vCPUs
+ * are gone already, so no shootdown is asked for. */
 void p2m_teardown(struct p2m *p)
 {
 	if (!p->root)

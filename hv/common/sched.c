@@ -1,135 +1,218 @@
 // SPDX-License-Identifier: MIT
 /*
- * Round-robin scheduling per host CPU. Each CPU runs the head of its run
- * queue until the vCPU blocks or a softirq is pending (a timer, a slice
- * end, a wake-up), then puts it at the tail. A CPU with nothing runnable
- * halts until an interrupt.
+ * The scheduler core: vCPU states and their transitions, the locking, the
+ * per-CPU loop that runs vCPUs, softirqs and idles, and CPU-time
+ * accounting. Which vCPU runs next, and where, is the policy's
+ * (struct sched_ops; sched_credit.c).
  */
 #include <basalt/sched.h>
+#include <basalt/sched_if.h>
 #include <basalt/assert.h>
 #include <basalt/console.h>
 #include <basalt/cpu.h>
 #include <basalt/domain.h>
+#include <basalt/errno.h>
 #include <basalt/ipi.h>
 #include <basalt/softirq.h>
 #include <basalt/time.h>
 #include <asm/cpu.h>
+#include <public/vcpu.h>
 
-static bool runnable(const struct vcpu *v)
+static const struct sched_ops *ops = &sched_credit_ops;
+
+bool sched_vcpu_runnable(const struct vcpu *v)
 {
 	return v->state == VCPU_RUNNABLE && v->pause_count == 0 &&
 	       v->domain->pause_count == 0 && v->domain->state == DOMAIN_RUNNING;
 }
 
-/* Queue operations: the caller holds the CPU's runq_lock. */
-static void runq_append(struct cpu *c, struct vcpu *v)
+/* Lock the run queue of v's CPU; v may move until the lock is held. */
+static struct cpu *vcpu_lock(struct vcpu *v, uint64_t *flags)
 {
-	if (v->on_runq)
-		return;
-	v->runq_next = NULL;
-	if (c->runq_tail)
-		c->runq_tail->runq_next = v;
-	else
-		c->runq_head = v;
-	c->runq_tail = v;
-	v->on_runq = true;
-}
+	for (;;) {
+		unsigned int cpu = READ_ONCE(v->processor);
+		struct cpu *c = cpu_table[cpu];
 
-static void runq_remove(struct cpu *c, struct vcpu *v)
-{
-	struct vcpu **pp = &c->runq_head, *prev = NULL;
-
-	if (!v->on_runq)
-		return;
-	while (*pp && *pp != v) {
-		prev = *pp;
-		pp = &(*pp)->runq_next;
+		*flags = spin_lock_irqsave(&c->runq_lock);
+		if (READ_ONCE(v->processor) == cpu)
+			return c;
+		spin_unlock_irqrestore(&c->runq_lock, *flags);
 	}
-	ASSERT(*pp == v);
-	*pp = v->runq_next;
-	if (c->runq_tail == v)
-		c->runq_tail = prev;
-	v->on_runq = false;
-	v->runq_next = NULL;
 }
 
-static void kick(unsigned int cpu)
+uint64_t sched_lock_pair(unsigned int a, unsigned int b)
 {
-	if (cpu != this_cpu()->id)
-		ipi_send_wakeup(cpu);
+	uint64_t f = spin_lock_irqsave(&cpu_table[a < b ? a : b]->runq_lock);
+
+	if (a != b)
+		spin_lock(&cpu_table[a < b ? b : a]->runq_lock);
+	return f;
+}
+
+void sched_unlock_pair(unsigned int a, unsigned int b, uint64_t flags)
+{
+	if (a != b)
+		spin_unlock(&cpu_table[a < b ? b : a]->runq_lock);
+	spin_unlock_irqrestore(&cpu_table[a < b ? a : b]->runq_lock, flags);
+}
+
+void sched_migrate_locked(struct vcpu *v, unsigned int to)
+{
+	ASSERT(!v->running);
+	if (v->processor == to)
+		return;
+	WRITE_ONCE(v->processor, to);
+	v->timers_moving = true;
+}
+
+void sched_kick_cpu(unsigned int cpu)
+{
+	if (cpu == this_cpu()->id)
+		softirq_raise(SOFTIRQ_SCHEDULE);
+	else
+		softirq_raise_on(cpu, SOFTIRQ_SCHEDULE);
+}
+
+bool sched_cpu_idle(unsigned int cpu)
+{
+	return READ_ONCE(cpu_table[cpu]->current_vcpu) == NULL;
+}
+
+/* Runstate bookkeeping (Xen's RUNSTATE_*): the time spent in each. */
+static void set_runstate(struct vcpu *v, unsigned int state, uint64_t now)
+{
+	if (now > v->runstate_entry_ns)
+		v->runstate_time[v->runstate] += now - v->runstate_entry_ns;
+	v->runstate = state;
+	v->runstate_entry_ns = now;
+}
+
+static unsigned int idle_runstate(const struct vcpu *v)
+{
+	if (v->state == VCPU_DOWN)
+		return RUNSTATE_offline;
+	return v->state == VCPU_BLOCKED ? RUNSTATE_blocked : RUNSTATE_runnable;
+}
+
+void sched_get_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
+{
+	uint64_t f;
+	uint64_t now = now_ns();
+
+	vcpu_lock(v, &f);
+	set_runstate(v, v->runstate, now);
+	out->state = (int)v->runstate;
+	out->state_entry_time = v->runstate_entry_ns;
+	for (unsigned int i = 0; i < 4; i++)
+		out->time[i] = v->runstate_time[i];
+	spin_unlock_irqrestore(&cpu_table[v->processor]->runq_lock, f);
+}
+
+/* Called with v's CPU locked: queue v if it can run and is not queued. */
+static void make_runnable_locked(struct vcpu *v)
+{
+	int kick;
+	uint64_t now = now_ns();
+
+	if (!sched_vcpu_runnable(v) || v->running)
+		return;
+	if (v->runstate != RUNSTATE_runnable)
+		set_runstate(v, RUNSTATE_runnable, now);
+	kick = ops->wake(v, now);
+	if (kick >= 0)
+		sched_kick_cpu((unsigned int)kick);
+}
+
+int sched_init_vcpu(struct vcpu *v)
+{
+	return ops->init_vcpu(v);
 }
 
 void sched_add_vcpu(struct vcpu *v, unsigned int cpu)
 {
-	struct cpu *c = cpu_table[cpu];
 	uint64_t f;
 
+	if (!cpumask_test(&v->affinity, cpu) || !cpumask_test(&cpu_online_mask, cpu)) {
+		unsigned int c;
+		for_each_cpu(c, &cpu_online_mask)
+			if (cpumask_test(&v->affinity, c)) {
+				cpu = c;
+				break;
+			}
+	}
 	v->processor = cpu;
-	f = spin_lock_irqsave(&c->runq_lock);
-	if (runnable(v))
-		runq_append(c, v);
-	spin_unlock_irqrestore(&c->runq_lock, f);
-	kick(cpu);
+	v->runstate = v->state == VCPU_DOWN ? RUNSTATE_offline : RUNSTATE_runnable;
+	v->runstate_entry_ns = now_ns();
+	vcpu_lock(v, &f);
+	make_runnable_locked(v);
+	spin_unlock_irqrestore(&cpu_table[v->processor]->runq_lock, f);
 }
 
 void sched_remove_vcpu(struct vcpu *v)
 {
-	struct cpu *c = cpu_table[v->processor];
-	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t f;
+	struct cpu *c = vcpu_lock(v, &f);
+	unsigned int cpu = c->id;
 
-	runq_remove(c, v);
 	v->state = VCPU_DOWN;
+	ops->sleep(v);
 	spin_unlock_irqrestore(&c->runq_lock, f);
-	kick(v->processor);
+	sched_kick_cpu(cpu);
+}
+
+void sched_destroy_vcpu(struct vcpu *v)
+{
+	if (v->sched_priv)
+		ops->destroy_vcpu(v);
 }
 
 void sched_wake(struct vcpu *v)
 {
-	struct cpu *c = cpu_table[v->processor];
-	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t f;
+	struct cpu *c = vcpu_lock(v, &f);
 
 	if (v->state == VCPU_BLOCKED)
 		v->state = VCPU_RUNNABLE;
-	if (runnable(v) && !v->running)
-		runq_append(c, v);
+	make_runnable_locked(v);
 	spin_unlock_irqrestore(&c->runq_lock, f);
-	kick(v->processor);
 }
 
 bool sched_vcpu_up(struct vcpu *v)
 {
-	struct cpu *c = cpu_table[v->processor];
-	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t f;
+	struct cpu *c = vcpu_lock(v, &f);
+	/* One still leaving its CPU after going down just keeps running. */
 	bool was_down = v->state == VCPU_DOWN;
 
 	if (was_down) {
 		v->state = VCPU_RUNNABLE;
-		if (runnable(v) && !v->running)
-			runq_append(c, v);
+		make_runnable_locked(v);
 	}
 	spin_unlock_irqrestore(&c->runq_lock, f);
-	if (was_down)
-		kick(v->processor);
 	return was_down;
 }
 
 void sched_vcpu_down(struct vcpu *v)
 {
-	struct cpu *c = cpu_table[v->processor];
-	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t f;
+	struct cpu *c = vcpu_lock(v, &f);
+	unsigned int cpu = c->id;
+	bool running = v->running;
 
 	v->state = VCPU_DOWN;
-	runq_remove(c, v);
+	ops->sleep(v);
+	if (!running)
+		set_runstate(v, RUNSTATE_offline, now_ns());
 	spin_unlock_irqrestore(&c->runq_lock, f);
-	/* Running elsewhere: make that CPU leave the guest and see it. */
-	if (v->running && v->processor != this_cpu()->id)
-		softirq_raise_on(v->processor, SOFTIRQ_SCHEDULE);
+	/* Running: its CPU takes it off at the next exit. */
+	if (running)
+		sched_kick_cpu(cpu);
 }
 
 void sched_block(struct vcpu *v)
 {
-	struct cpu *c = cpu_table[v->processor];
-	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t f;
+	struct cpu *c = vcpu_lock(v, &f);
 
 	if (v->state == VCPU_RUNNABLE)
 		v->state = VCPU_BLOCKED;
@@ -138,8 +221,24 @@ void sched_block(struct vcpu *v)
 
 void sched_yield(struct vcpu *v)
 {
-	/* Leaving the run loop puts it at the tail of the queue. */
+	/* Leaving the run loop lets the policy pick again. */
 	softirq_raise(SOFTIRQ_SCHEDULE);
+}
+
+int sched_set_params(struct domain *d, unsigned int weight, unsigned int cap)
+{
+	return ops->set_params(d, weight, cap);
+}
+
+int sched_init_domain(struct domain *d)
+{
+	return ops->init_domain(d);
+}
+
+void sched_destroy_domain(struct domain *d)
+{
+	if (d->sched_priv)
+		ops->destroy_domain(d);
 }
 
 static void slice_end(void *unused)
@@ -160,33 +259,49 @@ void sched_init_cpu(unsigned int cpu)
 	timer_init(&c->slice_timer, "sched-slice", slice_end, NULL, cpu);
 	if (cpu == 0)
 		softirq_register(SOFTIRQ_SCHEDULE, schedule_softirq);
+	BUG_ON(ops->init_cpu(cpu));
 }
 
-static struct vcpu *pick(struct cpu *c)
+static struct vcpu *pick(struct cpu *c, uint64_t *slice)
 {
 	uint64_t f = spin_lock_irqsave(&c->runq_lock);
-	struct vcpu *v = c->runq_head;
+	uint64_t now = now_ns();
+	struct vcpu *v;
 
-	while (v && !runnable(v)) {  /* drop ones that stopped being runnable */
-		runq_remove(c, v);
-		v = c->runq_head;
-	}
+	/* A policy returns only runnable vCPUs it had queued here. */
+	v = ops->pick(c->id, now, slice);
 	if (v) {
-		runq_remove(c, v);
+		ASSERT(v->processor == c->id && !v->running);
 		v->running = true;
+		set_runstate(v, RUNSTATE_running, now);
+		c->current_vcpu = v;
 	}
 	spin_unlock_irqrestore(&c->runq_lock, f);
 	return v;
 }
 
-static void put_back(struct cpu *c, struct vcpu *v)
+static void put_back(struct cpu *c, struct vcpu *v, uint64_t ran)
 {
 	uint64_t f = spin_lock_irqsave(&c->runq_lock);
+	uint64_t now = now_ns();
+	bool runnable = sched_vcpu_runnable(v);
 
+	c->current_vcpu = NULL;
 	v->running = false;
-	if (runnable(v))
-		runq_append(c, v);
+	set_runstate(v, runnable ? RUNSTATE_runnable : idle_runstate(v), now);
+	if (v->domain->state == DOMAIN_RUNNING)
+		runstate_publish(v);
+	ops->put(v, ran, runnable, now);
 	spin_unlock_irqrestore(&c->runq_lock, f);
+}
+
+/* A vCPU's timers live on its CPU (they fire where it runs); the CPU
+ * that starts running a migrated vCPU moves them, outside any lock. */
+static void vcpu_move_timers(struct vcpu *v, unsigned int cpu)
+{
+	timer_migrate(&v->singleshot, cpu);
+	timer_migrate(&v->poll_timer, cpu);
+	arch_vcpu_move_timers(v, cpu);
 }
 
 void sched_loop(void)
@@ -196,12 +311,13 @@ void sched_loop(void)
 	local_irq_enable();
 	for (;;) {
 		struct vcpu *v;
+		uint64_t slice = SCHED_SLICE_NS, start;
 
 		do_softirq();
-		v = pick(c);
+		v = pick(c, &slice);
 		if (!v) {
 			local_irq_disable();
-			if (!softirq_pending() && !READ_ONCE(c->runq_head)) {
+			if (!softirq_pending()) {
 				c->halts++;
 				c->idle_start_ns = now_ns();
 				safe_halt();
@@ -211,18 +327,22 @@ void sched_loop(void)
 			}
 			continue;
 		}
+		if (v->timers_moving) {
+			v->timers_moving = false;
+			vcpu_move_timers(v, c->id);
+		}
+		runstate_publish(v);
 		arch_vcpu_load(v);
-		c->current_vcpu = v;
-		timer_set(&c->slice_timer, now_ns() + SCHED_SLICE_NS);
-		v->last_start_ns = now_ns();
-		while (runnable(v) && !softirq_pending())
+		start = now_ns();
+		timer_set(&c->slice_timer, start + slice);
+		v->last_start_ns = start;
+		while (sched_vcpu_runnable(v) && !softirq_pending())
 			arch_vcpu_run_once(v);
-		v->runtime_ns += now_ns() - v->last_start_ns;
-		c->current_vcpu = NULL;
+		v->runtime_ns += now_ns() - start;
 		timer_stop(&c->slice_timer);
 		arch_vcpu_save(v);
 		/* After this the reaper may free v (its domain dying). */
-		put_back(c, v);
+		put_back(c, v, now_ns() - start);
 	}
 }
 
@@ -230,19 +350,25 @@ void sched_dump(void)
 {
 	unsigned int cpu;
 
+	printk(LOG_ALWAYS, "Scheduler: %s\n", ops->name);
 	for_each_cpu(cpu, &cpu_online_mask) {
 		struct cpu *c = cpu_table[cpu];
 		uint64_t f = spin_lock_irqsave(&c->runq_lock);
 		struct vcpu *cur = c->current_vcpu;
 
-		printk(LOG_ALWAYS, " CPU%u (APIC %u): %s%s, %llu interrupts, %llu halts, idle %llu ms\n",
-		       cpu, c->apic_id, cur ? "running " : "idle",
-		       cur ? cur->domain->name : "",
+		printk(LOG_ALWAYS, " CPU%u (APIC %u): %s, %llu interrupts, %llu halts, idle %llu ms\n",
+		       cpu, c->apic_id, cur ? "running" : "idle",
 		       (unsigned long long)c->irqs, (unsigned long long)c->halts,
 		       (unsigned long long)(c->idle_ns / 1000000));
-		for (struct vcpu *v = c->runq_head; v; v = v->runq_next)
-			printk(LOG_ALWAYS, "   queued: d%uv%u (%s)\n", v->domain->domid,
-			       v->vcpu_id, v->domain->name);
+		if (cur)
+			printk(LOG_ALWAYS, "   running: d%uv%u (%s)\n", cur->domain->domid,
+			       cur->vcpu_id, cur->domain->name);
+		ops->dump_cpu(cpu);
 		spin_unlock_irqrestore(&c->runq_lock, f);
 	}
+}
+
+void sched_dump_domain(struct domain *d)
+{
+	ops->dump_domain(d);
 }

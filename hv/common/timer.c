@@ -137,6 +137,36 @@ void timer_stop(struct timer *t)
 			cpu_relax();
 }
 
+void timer_migrate(struct timer *t, unsigned int cpu)
+{
+	unsigned int old = t->cpu;
+	struct timer_queue *q = &cpu_table[old]->timers;
+	uint64_t flags, expires = 0;
+	bool pending = false;
+
+	if (old == cpu)
+		return;
+	for (;;) {
+		flags = spin_lock_irqsave(&q->lock);
+		if (t->heap_index >= 0) {
+			heap_remove(q, t);
+			pending = true;
+			expires = t->expires;
+		}
+		/* Its callback may be re-arming it there: wait and look again. */
+		if (READ_ONCE(q->running) != t) {
+			WRITE_ONCE(t->cpu, cpu);
+			spin_unlock_irqrestore(&q->lock, flags);
+			break;
+		}
+		spin_unlock_irqrestore(&q->lock, flags);
+		while (READ_ONCE(q->running) == t)
+			cpu_relax();
+	}
+	if (pending)
+		timer_set(t, expires);
+}
+
 bool timer_is_pending(const struct timer *t)
 {
 	return READ_ONCE(t->heap_index) >= 0;

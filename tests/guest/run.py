@@ -185,19 +185,28 @@ def build():
                    cwd=TOP, check=True, stdout=subprocess.DEVNULL)
 
 
+def qemu_smp(t):
+    """Host CPUs for a test with t.vcpus vCPUs: as many, at most 2 (the
+    machine's limit for one QEMU)."""
+    return max(1, min(t.vcpus, 2))
+
+
 def qemu_args(t, hv, elf):
+    # An initial domain gets its vCPUs from dom0_max_vcpus on both
+    # hypervisors (Xen also lets it exceed the host CPUs).
+    vcpus = f" dom0_max_vcpus={t.vcpus}" if t.vcpus > 1 else ""
     if hv == "xen":
-        return dict(kernel=XEN_ELF, initrd=elf,
-                    append=f"{CONSOLE} dom0_mem={t.memory}M dom0=pvh",
+        return dict(kernel=XEN_ELF, initrd=elf, smp=qemu_smp(t),
+                    append=f"{CONSOLE} dom0_mem={t.memory}M dom0=pvh{vcpus}",
                     extra=["-device", "amd-iommu"])
-    append = CONSOLE
+    append = CONSOLE + (vcpus if t.role == "initial" else "")
     if t.role == "unprivileged":
         append += (f" domain=kernel=0,role=unprivileged,memory={t.memory},"
                    f"vcpus={t.vcpus},name={t.name}")
         if t.options:
             append += "," + t.options
     return dict(kernel=BASALT_ELF, initrd=elf, append=append,
-                extra=["-device", "amd-iommu"])
+                smp=qemu_smp(t), extra=["-device", "amd-iommu"])
 
 
 class Outcome:

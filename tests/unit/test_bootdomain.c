@@ -25,6 +25,30 @@ static void test_defaults(void **state)
 	assert_int_equal(c.on_crash, ACTION_DESTROY);
 	assert_string_equal(c.cmdline, "");
 	assert_string_equal(c.name, "");
+	assert_int_equal(c.cpu_weight, 256);
+	assert_int_equal(c.cap, 0);
+	assert_true(cpumask_empty(&c.cpus)); /* empty: every CPU */
+}
+
+static void test_scheduling_keys(void **state)
+{
+	struct domain_config c;
+	char err[96] = "";
+
+	assert_true(bootdomain_parse("kernel=1,cpu_weight=512,cap=150,cpus=0+2-3",
+				     &c, err, sizeof(err)));
+	assert_int_equal(c.cpu_weight, 512);
+	assert_int_equal(c.cap, 150);
+	assert_true(cpumask_test(&c.cpus, 0));
+	assert_false(cpumask_test(&c.cpus, 1));
+	assert_true(cpumask_test(&c.cpus, 2));
+	assert_true(cpumask_test(&c.cpus, 3));
+	assert_int_equal(cpumask_weight(&c.cpus), 3);
+	assert_true(bootdomain_parse("kernel=1,cpus=all", &c, err, sizeof(err)));
+	assert_int_equal(cpumask_weight(&c.cpus), NR_CPUS);
+	assert_true(bootdomain_parse("kernel=1,cpus=5", &c, err, sizeof(err)));
+	assert_int_equal(cpumask_weight(&c.cpus), 1);
+	assert_true(cpumask_test(&c.cpus, 5));
 }
 
 static void test_all_keys(void **state)
@@ -80,6 +104,19 @@ static void test_errors(void **state)
 		     "name must be 1-31 characters");
 	expect_error("kernel=1,on_crash=reboot",
 		     "on_crash must be destroy, restart or preserve");
+	expect_error("kernel=1,cpu_weight=0", "cpu_weight must be 1-65535");
+	expect_error("kernel=1,cpu_weight=65536", "cpu_weight must be 1-65535");
+	expect_error("kernel=1,cap=12801", "cap must be 0-12800 (% of one CPU, 0: none)");
+	expect_error("kernel=1,cap=-1", "cap must be 0-12800 (% of one CPU, 0: none)");
+	for (unsigned int i = 0; i < 7; i++) {
+		static const char *const bad[] = {
+			"kernel=1,cpus=", "kernel=1,cpus=x", "kernel=1,cpus=3-1",
+			"kernel=1,cpus=0+", "kernel=1,cpus=128", "kernel=1,cpus=+1",
+			"kernel=1,cpus=1-",
+		};
+		expect_error(bad[i], "cpus must be all, or CPU numbers 0-127 "
+			     "and ranges N-M joined by '+'");
+	}
 	expect_error("kernel=1,colour=blue", "unknown key 'colour'");
 	expect_error("kernel=1,oops", "'oops' is not key=value");
 }
@@ -118,6 +155,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_all_keys),
+		cmocka_unit_test(test_scheduling_keys),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_cmdline_empty_ok),
 		cmocka_unit_test(test_garbage_never_crashes),

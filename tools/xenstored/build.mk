@@ -29,3 +29,21 @@ xenstored-fuzz: $(XENSTORED_FUZZ)
 		-max_len=12000 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/xenstored-corpus tools/xenstored/fuzz/seeds
 
 fuzz: xenstored-fuzz
+
+# `make bench`: the daemon optimised and without sanitizers (as a
+# distribution would ship it), static so that the same binary also runs in
+# the Xen dom0 of the side-by-side benchmark, and the load generator.
+XENSTORED_REL := $(BUILD)/release/basalt-xenstored
+XS_LOAD := $(BUILD)/release/xs-load
+XS_REL_CFLAGS := -std=gnu11 -O2 -g $(WARN_FLAGS) -static
+
+$(XENSTORED_REL): $(XENSTORED_SRCS) $(XENSTORED_HDRS) tools/xenstored/sources.mk mk/flags.mk
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(XS_REL_CFLAGS) $(XENSTORED_CFLAGS) -o $@ $(XENSTORED_SRCS)
+
+$(XS_LOAD): bench/xenstored/xs_load.c include/public/io/xs_wire.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(XS_REL_CFLAGS) -Iinclude -D_GNU_SOURCE -o $@ $<
+
+.PHONY: bench-xenstored-bins
+bench-xenstored-bins: $(XENSTORED_REL) $(XS_LOAD)

@@ -248,5 +248,9 @@ void conn_handle_input(struct xs_store *st, struct xs_conn *c)
             memcpy(c->stash, buf + used, c->stash_len);
             return;
         }
+        /* A short read drained the transport: the next poll says when
+         * there is more (one system call less per request). */
+        if ((size_t)n < sizeof(buf))
+            return;
     }
 }

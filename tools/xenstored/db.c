@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 // A chained hash table from absolute path to node. The main store and every
-// transaction's private copies use one each; it grows to keep chains short.
+// transaction's private copies use one each. It grows to keep chains at two
+// nodes on average (8 bytes of bucket per node at most, 4 at best) and
+// shrinks when a large removal leaves it mostly empty, so that memory goes
+// back.
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,10 +49,9 @@ struct xs_node *db_get(const struct xs_db *db, const char *path)
     return NULL;
 }
 
-/* Doubling keeps the load factor at most 1; a failed grow only slows us. */
-static void db_grow(struct xs_db *db)
+/* Rehash into nb buckets; a failed resize only slows us. */
+static void db_resize(struct xs_db *db, size_t nb)
 {
-    size_t nb = db->nbuckets ? db->nbuckets * 2 : 16;
     struct xs_node **b = calloc(nb, sizeof(*b));
     if (!b)
         return;
@@ -68,10 +70,13 @@ static void db_grow(struct xs_db *db)
     db->nbuckets = nb;
 }
 
+#define DB_LOAD 2 /* nodes per bucket before growing */
+#define DB_MIN_BUCKETS 16
+
 void db_insert(struct xs_db *db, struct xs_node *n)
 {
-    if (db->count >= db->nbuckets)
-        db_grow(db);
+    if (db->count >= db->nbuckets * DB_LOAD)
+        db_resize(db, db->nbuckets ? db->nbuckets * 2 : DB_MIN_BUCKETS);
     size_t k = db_hash(n->path) & (db->nbuckets - 1);
     n->hnext = db->buckets[k];
     db->buckets[k] = n;
@@ -93,4 +98,27 @@ struct xs_node *db_remove(struct xs_db *db, const char *path)
         }
     }
     return NULL;
+}
+
+/* n takes old's place (same path): the value or permissions changed. */
+void db_replace(struct xs_db *db, struct xs_node *old, struct xs_node *n)
+{
+    struct xs_node **pp = &db->buckets[db_hash(old->path) & (db->nbuckets - 1)];
+    for (; *pp; pp = &(*pp)->hnext) {
+        if (*pp == old) {
+            n->hnext = old->hnext;
+            *pp = n;
+            return;
+        }
+    }
+}
+
+/* After removals: halve until the table is at least a quarter full. */
+void db_shrink(struct xs_db *db)
+{
+    size_t nb = db->nbuckets;
+    while (nb > DB_MIN_BUCKETS && db->count * DB_LOAD * 4 < nb)
+        nb /= 2;
+    if (nb != db->nbuckets)
+        db_resize(db, nb);
 }

@@ -81,7 +81,7 @@ static void save_state(struct xs_store *st, const char *file)
 static void loop_once(struct xs_store *st, const struct xs_options *o,
                       int lfd, int tfd, double *last_save)
 {
-    size_t n = 0, cap = 2;
+    size_t n = 0, cap = 3;
     for (struct xs_conn *c = st->conns; c; c = c->next)
         cap++;
     struct pollfd *pfd = calloc(cap, sizeof(*pfd));
@@ -95,6 +95,9 @@ static void loop_once(struct xs_store *st, const struct xs_options *o,
     pfd[n++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
     if (tfd >= 0)
         pfd[n++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+    size_t aux = n;
+    if (st->aux_fd >= 0)
+        pfd[n++] = (struct pollfd){ .fd = st->aux_fd, .events = POLLIN };
     size_t first = n;
     for (struct xs_conn *c = st->conns; c; c = c->next) {
         short ev = 0;
@@ -138,6 +141,8 @@ static void loop_once(struct xs_store *st, const struct xs_options *o,
             ;
     if (tfd >= 0 && (pfd[1].revents & POLLIN))
         ring_test_accept(st, tfd);
+    if (st->aux_fd >= 0 && aux < first && (pfd[aux].revents & POLLIN))
+        st->aux_event(st);
     for (struct xs_conn *c = st->conns; c; c = c->next)
         if (c->out_head)
             conn_flush(c);
@@ -193,6 +198,8 @@ int main(int argc, char **argv)
 
     if (!o.no_fork)
         daemonize();
+    /* On Xen: guests' rings, and dom0's own kernel served from the start. */
+    xen_backend_init(&st);
     if (o.output_pid)
         printf("%d\n", (int)getpid());
     fflush(stdout);

@@ -1,89 +1,98 @@
 // SPDX-License-Identifier: MIT
-// One node's value, permissions and child-name list, with the allocation
-// rules in one place: every setter leaves the node unchanged on ENOMEM.
+// One node: header, path, permissions and value in a single allocation, and
+// its child-name list beside it. Every setter leaves the node unchanged on
+// ENOMEM; the setters of value and permissions build a new allocation and
+// swap it into the node's hash table.
 #include <stdlib.h>
 #include <string.h>
 
 #include "xenstored.h"
 
-struct xs_node *node_new(const char *path)
+struct xs_node *node_alloc(const char *path, const struct xs_perm *p,
+                           uint32_t np, const void *v, uint32_t vlen)
 {
-    struct xs_node *n = calloc(1, sizeof(*n));
+    size_t pl = strlen(path);
+    if (pl > UINT16_MAX || np > UINT16_MAX || vlen > UINT16_MAX)
+        return NULL;
+    size_t pbytes = np * sizeof(*p);
+    struct xs_node *n = malloc(sizeof(*n) + pl + 1 + pbytes + vlen);
     if (!n)
         return NULL;
-    n->path = strdup(path);
-    if (!n->path) {
-        free(n);
-        return NULL;
-    }
+    memset(n, 0, sizeof(*n));
+    n->plen = (uint16_t)pl;
+    n->nperms = (uint16_t)np;
+    n->vlen = (uint16_t)vlen;
+    memcpy(n->path, path, pl + 1);
+    if (pbytes)
+        memcpy(node_perms_mut(n), p, pbytes);
+    if (vlen)
+        memcpy((uint8_t *)(node_perms_mut(n) + np), v, vlen);
     return n;
+}
+
+struct xs_node *node_new(const char *path)
+{
+    return node_alloc(path, NULL, 0, NULL, 0);
 }
 
 void node_free(struct xs_node *n)
 {
     if (!n)
         return;
-    free(n->path);
-    free(n->value);
-    free(n->perms);
     free(n->children);
     free(n);
 }
 
-static void *dup_bytes(const void *p, size_t len, bool *fail)
-{
-    if (!len)
-        return NULL;
-    void *q = malloc(len);
-    if (!q)
-        *fail = true;
-    else
-        memcpy(q, p, len);
-    return q;
-}
-
 struct xs_node *node_clone(const struct xs_node *n)
 {
-    struct xs_node *c = node_new(n->path);
-    bool fail = false;
+    struct xs_node *c = node_alloc(n->path, node_perms(n), n->nperms,
+                                   node_value(n), n->vlen);
     if (!c)
         return NULL;
-    c->value = dup_bytes(n->value, n->vlen, &fail);
-    c->vlen = n->vlen;
-    c->perms = dup_bytes(n->perms, n->nperms * sizeof(*n->perms), &fail);
-    c->nperms = n->nperms;
-    c->children = dup_bytes(n->children, n->clen, &fail);
-    c->clen = n->clen;
-    c->gen = n->gen;
-    if (fail) {
-        node_free(c);
-        return NULL;
+    if (n->clen) {
+        c->children = malloc(n->clen);
+        if (!c->children) {
+            free(c);
+            return NULL;
+        }
+        memcpy(c->children, n->children, n->clen);
+        c->clen = n->clen;
     }
+    c->gen = n->gen;
     return c;
 }
 
-int node_set_value(struct xs_node *n, const void *v, uint32_t len)
+/* Replace *np's data; the new node takes over everything else. */
+static int node_set_data(struct xs_db *db, struct xs_node **np,
+                         const struct xs_perm *p, uint32_t nperms,
+                         const void *v, uint32_t vlen)
 {
-    bool fail = false;
-    void *nv = dup_bytes(v, len, &fail);
-    if (fail)
+    struct xs_node *o = *np;
+    struct xs_node *n = node_alloc(o->path, p, nperms, v, vlen);
+    if (!n)
         return ENOMEM;
-    free(n->value);
-    n->value = nv;
-    n->vlen = len;
+    n->children = o->children;
+    n->clen = o->clen;
+    n->gen = o->gen;
+    n->tomb = o->tomb;
+    n->dirty = o->dirty;
+    if (db)
+        db_replace(db, o, n);
+    free(o);
+    *np = n;
     return 0;
 }
 
-int node_set_perms(struct xs_node *n, const struct xs_perm *p, uint32_t np)
+int node_set_value(struct xs_db *db, struct xs_node **np, const void *v,
+                   uint32_t len)
 {
-    bool fail = false;
-    void *q = dup_bytes(p, np * sizeof(*p), &fail);
-    if (fail)
-        return ENOMEM;
-    free(n->perms);
-    n->perms = q;
-    n->nperms = np;
-    return 0;
+    return node_set_data(db, np, node_perms(*np), (*np)->nperms, v, len);
+}
+
+int node_set_perms(struct xs_db *db, struct xs_node **np,
+                   const struct xs_perm *p, uint32_t nperms)
+{
+    return node_set_data(db, np, p, nperms, node_value(*np), (*np)->vlen);
 }
 
 int node_add_child(struct xs_node *n, const char *name)
@@ -94,7 +103,7 @@ int node_add_child(struct xs_node *n, const char *name)
         return ENOMEM;
     memcpy(c + n->clen, name, l);
     n->children = c;
-    n->clen += l;
+    n->clen += (uint32_t)l;
     return 0;
 }
 
@@ -106,7 +115,11 @@ void node_del_child(struct xs_node *n, const char *name)
         if (cl == l && !memcmp(n->children + off, name, l)) {
             memmove(n->children + off, n->children + off + l,
                     n->clen - off - l);
-            n->clen -= l;
+            n->clen -= (uint32_t)l;
+            if (!n->clen) {
+                free(n->children);
+                n->children = NULL;
+            }
             return;
         }
         off += cl;
@@ -116,6 +129,6 @@ void node_del_child(struct xs_node *n, const char *name)
 /* What a node costs its owner, for the memory quota. */
 size_t node_size(const struct xs_node *n)
 {
-    return sizeof(*n) + strlen(n->path) + 1 + n->vlen +
-           n->nperms * sizeof(*n->perms) + n->clen;
+    return sizeof(*n) + n->plen + 1 + n->vlen +
+           n->nperms * sizeof(struct xs_perm) + n->clen;
 }

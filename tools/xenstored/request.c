@@ -121,7 +121,7 @@ static int do_read(struct xs_store *st, struct xs_conn *c, struct req *r)
     free(p);
     if (err)
         return err;
-    reply(c, r, n->value, n->vlen);
+    reply(c, r, node_value(n), n->vlen);
     return 0;
 }
 
@@ -251,7 +251,7 @@ static int do_get_perms(struct xs_store *st, struct xs_conn *c, struct req *r)
         free(p);
         if (err)
             return err;
-        perms = n->perms;
+        perms = node_perms(n);
         np = n->nperms;
     }
     size_t need = perms_format(perms, np, NULL, 0);

@@ -50,7 +50,7 @@ static void put_record(struct wr *w, const char *path, const struct xs_perm *p,
 static void put_tree(struct wr *w, const struct xs_store *st,
                      const struct xs_node *n)
 {
-    put_record(w, n->path, n->perms, n->nperms, n->value, n->vlen);
+    put_record(w, n->path, node_perms(n), n->nperms, node_value(n), n->vlen);
     size_t pl = strlen(n->path);
     for (size_t off = 0; off < n->clen && !w->bad;) {
         const char *name = n->children + off;
@@ -174,18 +174,10 @@ int state_load(struct xs_store *st, const char *file)
             free(v);
             continue;
         }
-        struct xs_node *n = ok ? node_new(path) : NULL;
+        struct xs_node *n = ok ? node_alloc(path, p, np, v, vl) : NULL;
         if (!n) {
             ok = false;
         } else {
-            n->perms = p;
-            n->nperms = np;
-            n->value = vl ? v : NULL;
-            n->vlen = vl;
-            if (!vl)
-                free(v);
-            p = NULL;
-            v = NULL;
             int e = store_load_node(st, n);
             if (!e) {
                 char *pp = path_parent(n->path);

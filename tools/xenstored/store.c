@@ -3,6 +3,7 @@
 // semantics: implicit parents, inherited permissions, quotas and watch
 // events. Each works on the main tree or, given a transaction, on the
 // transaction's private copies, which commit applies later.
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,9 @@ void store_init(struct xs_store *st, const struct xs_limits *l)
     st->limits = *l;
     st->next_tx_id = 1;
     st->next_conn_id = 1;
-    struct xs_node *root = node_new("/");
-    if (!root || node_set_perms(root, &root_perm, 1))
+    st->aux_fd = -1;
+    struct xs_node *root = node_alloc("/", &root_perm, 1, NULL, 0);
+    if (!root)
         abort();
     root->gen = ++st->gen_counter;
     db_insert(&st->db, root);
@@ -72,7 +74,13 @@ struct xs_node *store_lookup(struct xs_store *st, struct xs_tx *tx,
 
 static uint32_t owner_of(const struct xs_node *n)
 {
-    return n->nperms ? n->perms[0].domid : 0;
+    return n->nperms ? node_perms(n)[0].domid : 0;
+}
+
+/* The hash table a node of this view lives in. */
+static struct xs_db *vdb(struct xs_store *st, struct xs_tx *tx)
+{
+    return tx ? &tx->db : &st->db;
 }
 
 struct mod {
@@ -157,7 +165,7 @@ int store_check_read(struct xs_store *st, struct xs_tx *tx,
     struct xs_node *n = vget(st, tx, path, &err);
     *out = NULL;
     if (n) {
-        if (!(perms_access(st, c, n->perms, n->nperms) & XS_PERM_READ))
+        if (!(perms_access(st, c, node_perms(n), n->nperms) & XS_PERM_READ))
             return EACCES;
         *out = n;
         return 0;
@@ -169,7 +177,7 @@ int store_check_read(struct xs_store *st, struct xs_tx *tx,
         int e2;
         struct xs_node *a = vget(st, tx, p, &e2);
         if (a) {
-            if (!(perms_access(st, c, a->perms, a->nperms) & XS_PERM_READ))
+            if (!(perms_access(st, c, node_perms(a), a->nperms) & XS_PERM_READ))
                 err = EACCES;
             break;
         }
@@ -190,7 +198,7 @@ static struct xs_node *vcreate(struct xs_store *st, struct xs_tx *tx,
     struct xs_node *n;
     *err = ENOMEM;
     if (!tx) {
-        n = node_new(path);
+        n = node_alloc(path, node_perms(parent), parent->nperms, NULL, 0);
         if (!n)
             return NULL;
     } else {
@@ -198,11 +206,11 @@ static struct xs_node *vcreate(struct xs_store *st, struct xs_tx *tx,
         if (!n)
             return NULL;
         n->tomb = false;
+        if (node_set_perms(&tx->db, &n, node_perms(parent), parent->nperms))
+            goto fail;
     }
-    if (node_set_perms(n, parent->perms, parent->nperms))
-        goto fail;
     if (conn_limited(c))
-        n->perms[0].domid = c->domid;
+        node_perms_mut(n)[0].domid = c->domid;
     struct mod pm = mod_begin(parent);
     if (node_add_child(parent, path_basename(path)))
         goto fail;
@@ -230,17 +238,17 @@ int store_write(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
     if (n) {
         if (mkdir)
             return 0;
-        if (!(perms_access(st, c, n->perms, n->nperms) & XS_PERM_WRITE))
+        if (!(perms_access(st, c, node_perms(n), n->nperms) & XS_PERM_WRITE))
             return EACCES;
         long grow = (long)len - (long)n->vlen;
         if (owner_of(n) == c->domid &&
             (err = quota_check(st, tx, c, 0, grow)))
             return err;
         struct mod m = mod_begin(n);
-        if ((err = node_set_value(n, v, len)))
+        if ((err = node_set_value(vdb(st, tx), &n, v, len)))
             return err;
         mod_end(st, tx, n, m);
-        note_event(st, tx, path, false, n->perms, n->nperms);
+        note_event(st, tx, path, false, node_perms(n), n->nperms);
         return 0;
     }
     if (err != ENOENT)
@@ -265,7 +273,7 @@ int store_write(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
         err = err ? err : ENOENT;
         goto out;
     }
-    if (!(perms_access(st, c, anc->perms, anc->nperms) & XS_PERM_WRITE)) {
+    if (!(perms_access(st, c, node_perms(anc), anc->nperms) & XS_PERM_WRITE)) {
         err = EACCES;
         goto out;
     }
@@ -285,11 +293,11 @@ int store_write(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
     }
     if (len) {
         struct mod m = mod_begin(parent);
-        if ((err = node_set_value(parent, v, len)))
+        if ((err = node_set_value(vdb(st, tx), &parent, v, len)))
             goto out;
         mod_end(st, tx, parent, m);
     }
-    note_event(st, tx, path, false, parent->perms, parent->nperms);
+    note_event(st, tx, path, false, node_perms(parent), parent->nperms);
     err = 0;
 out:
     while (nmissing)
@@ -298,6 +306,20 @@ out:
 }
 
 /* ---- rm ------------------------------------------------------------------ */
+
+/*
+ * After a large removal, hand the memory back to the system: a smaller hash
+ * table, and the allocator's free pages returned (glibc keeps freed small
+ * blocks in its heap otherwise). Not after every removal: trimming walks
+ * the heap.
+ */
+#define RM_GIVE_BACK 1024
+
+static void store_give_back(struct xs_store *st)
+{
+    db_shrink(&st->db);
+    malloc_trim(0);
+}
 
 static void vdelete_tree(struct xs_store *st, struct xs_tx *tx,
                          struct xs_node *n)
@@ -330,11 +352,11 @@ static void vdelete_tree(struct xs_store *st, struct xs_tx *tx,
         node_free(n);
         return;
     }
-    free(n->value);
     free(n->children);
-    n->value = NULL;
     n->children = NULL;
-    n->vlen = n->clen = 0;
+    n->clen = 0;
+    /* Drops the value too (the permissions stay, for the events). */
+    node_set_value(&tx->db, &n, NULL, 0);
     n->tomb = true;
     mod_end(st, tx, n, m);
 }
@@ -355,7 +377,7 @@ int store_rm(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
         free(pp);
         return err;
     }
-    if (!(perms_access(st, c, n->perms, n->nperms) & XS_PERM_WRITE)) {
+    if (!(perms_access(st, c, node_perms(n), n->nperms) & XS_PERM_WRITE)) {
         free(pp);
         return EACCES;
     }
@@ -367,13 +389,16 @@ int store_rm(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
     struct xs_perm *perms = malloc(np * sizeof(*perms));
     if (!perms)
         return ENOMEM;
-    memcpy(perms, n->perms, np * sizeof(*perms));
+    memcpy(perms, node_perms(n), np * sizeof(*perms));
     struct mod pm = mod_begin(parent);
     node_del_child(parent, path_basename(path));
     mod_end(st, tx, parent, pm);
+    size_t before = st->db.count;
     vdelete_tree(st, tx, n);
     note_event(st, tx, path, true, perms, np);
     free(perms);
+    if (before - st->db.count >= RM_GIVE_BACK)
+        store_give_back(st);
     return 0;
 }
 
@@ -387,8 +412,8 @@ int store_set_perms(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
     if (!n)
         return err;
     if (conn_limited(c)) {
-        if (!(perms_access(st, c, n->perms, n->nperms) & XS_PERM_WRITE) ||
-            !perms_is_owner(st, c, n->perms, n->nperms))
+        if (!(perms_access(st, c, node_perms(n), n->nperms) & XS_PERM_WRITE) ||
+            !perms_is_owner(st, c, node_perms(n), n->nperms))
             return EACCES; /* only the owner may change permissions */
         if (np > st->limits.perms)
             return ENOSPC;
@@ -396,10 +421,10 @@ int store_set_perms(struct xs_store *st, struct xs_tx *tx, struct xs_conn *c,
             return EPERM;
     }
     struct mod m = mod_begin(n);
-    if ((err = node_set_perms(n, p, np)))
+    if ((err = node_set_perms(vdb(st, tx), &n, p, np)))
         return err;
     mod_end(st, tx, n, m);
-    note_event(st, tx, path, false, n->perms, n->nperms);
+    note_event(st, tx, path, false, node_perms(n), n->nperms);
     return 0;
 }
 
@@ -437,9 +462,9 @@ void store_chown_domain(struct xs_store *st, uint32_t from, uint32_t to)
 {
     for (size_t i = 0; i < st->db.nbuckets; i++) {
         for (struct xs_node *n = st->db.buckets[i]; n; n = n->hnext) {
-            if (n->nperms && n->perms[0].domid == from) {
+            if (n->nperms && node_perms(n)[0].domid == from) {
                 struct mod m = mod_begin(n);
-                n->perms[0].domid = to;
+                node_perms_mut(n)[0].domid = to;
                 mod_end(st, NULL, n, m);
             }
         }

@@ -79,8 +79,7 @@ struct xs_node *tx_touch(struct xs_store *st, struct xs_tx *tx,
         *err = ENOMEM;
         return NULL;
     }
-    n->orig_gen = m ? m->gen : 0;
-    n->tomb = !m;
+    n->tomb = !m; /* a clone keeps m's gen; a new node has gen 0 */
     db_insert(&tx->db, n);
     return n;
 }
@@ -114,7 +113,7 @@ static bool tx_conflicts(const struct xs_store *st, const struct xs_tx *tx)
     for (size_t i = 0; i < tx->db.nbuckets; i++) {
         for (const struct xs_node *n = tx->db.buckets[i]; n; n = n->hnext) {
             const struct xs_node *m = db_get(&st->db, n->path);
-            if ((m ? m->gen : 0) != n->orig_gen)
+            if ((m ? m->gen : 0) != n->gen)
                 return true;
         }
     }
@@ -138,7 +137,7 @@ static void tx_apply(struct xs_store *st, struct xs_tx *tx)
         struct xs_node *n = db_remove(&tx->db, paths[k]);
         struct xs_node *m = db_remove(&st->db, n->path);
         if (m)
-            domain_account(st, m->nperms ? m->perms[0].domid : 0,
+            domain_account(st, m->nperms ? node_perms(m)[0].domid : 0,
                            node_size(m), XS_DOMID_NONE, 0);
         node_free(m);
         if (n->tomb) {
@@ -146,11 +145,10 @@ static void tx_apply(struct xs_store *st, struct xs_tx *tx)
             continue;
         }
         n->dirty = false;
-        n->orig_gen = 0;
         n->gen = ++st->gen_counter;
         db_insert(&st->db, n);
         domain_account(st, XS_DOMID_NONE, 0,
-                       n->nperms ? n->perms[0].domid : 0, node_size(n));
+                       n->nperms ? node_perms(n)[0].domid : 0, node_size(n));
     }
     free(paths);
     if (ndirty)

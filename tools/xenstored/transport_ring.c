@@ -14,6 +14,36 @@
 struct ring {
     struct xenstore_domain_interface *intf;
     void (*unmap)(struct xenstore_domain_interface *intf);
+    const struct xs_ring_event_ops *ev;
+    void *ev_ctx;
+};
+
+/* The default event channel: a byte stream (the test stand-in's socket). */
+static void pipe_kick(int fd, void *ctx)
+{
+    char b = 1;
+    if (fd >= 0 && write(fd, &b, 1) < 0) {
+        /* A full notification pipe already wakes the guest. */
+    }
+}
+
+static int pipe_ack(int fd, void *ctx)
+{
+    char buf[64];
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof(buf))) > 0)
+        ;
+    return n == 0 ? -1 : 0;
+}
+
+static void pipe_release(int fd, void *ctx)
+{
+    if (fd >= 0)
+        close(fd);
+}
+
+static const struct xs_ring_event_ops pipe_ev = {
+    pipe_kick, pipe_ack, pipe_release
 };
 
 static struct xenstore_domain_interface *ring_intf(struct xs_conn *c)
@@ -84,10 +114,8 @@ static ssize_t ring_write(struct xs_conn *c, const void *buf, size_t len)
 
 static void ring_notify(struct xs_conn *c)
 {
-    char b = 1;
-    if (c->fd >= 0 && write(c->fd, &b, 1) < 0) {
-        /* A full notification pipe already wakes the guest. */
-    }
+    struct ring *r = c->priv;
+    r->ev->kick(c->fd, r->ev_ctx);
 }
 
 /*
@@ -97,11 +125,8 @@ static void ring_notify(struct xs_conn *c)
  */
 static void ring_event(struct xs_store *st, struct xs_conn *c)
 {
-    char buf[64];
-    ssize_t n;
-    while ((n = read(c->fd, buf, sizeof(buf))) > 0)
-        ;
-    if (n == 0) {
+    struct ring *r = c->priv;
+    if (r->ev->ack(c->fd, r->ev_ctx) < 0) {
         conn_kill(c, "event channel closed");
         return;
     }
@@ -127,8 +152,7 @@ static void ring_close(struct xs_conn *c)
         r->intf->error = XENSTORE_ERROR_PROTO;
     if (r->unmap)
         r->unmap(r->intf);
-    if (c->fd >= 0)
-        close(c->fd);
+    r->ev->release(c->fd, r->ev_ctx);
     c->fd = -1;
     free(r);
 }
@@ -153,12 +177,25 @@ struct xs_conn *ring_conn_new(struct xs_store *st, uint32_t domid,
                               int notify_fd,
                               void (*unmap)(struct xenstore_domain_interface *))
 {
+    return ring_conn_new_ev(st, domid, intf, notify_fd, &pipe_ev, NULL,
+                            unmap);
+}
+
+/* The same with another kind of event channel (Xen's evtchn device). */
+struct xs_conn *ring_conn_new_ev(struct xs_store *st, uint32_t domid,
+                                 struct xenstore_domain_interface *intf,
+                                 int fd, const struct xs_ring_event_ops *ev,
+                                 void *ev_ctx,
+                                 void (*unmap)(struct xenstore_domain_interface *))
+{
     struct ring *r = calloc(1, sizeof(*r));
     if (!r)
         return NULL;
     r->intf = intf;
     r->unmap = unmap;
-    struct xs_conn *c = conn_new(st, &ring_ops, r, notify_fd, domid,
+    r->ev = ev;
+    r->ev_ctx = ev_ctx;
+    struct xs_conn *c = conn_new(st, &ring_ops, r, fd, domid,
                                  domid == st->priv_domid);
     if (!c) {
         free(r);

@@ -23,31 +23,50 @@
 #define XS_DOMID_NONE UINT32_MAX
 #define XS_DOMID_MAX  0x7FEFu /* DOMID_FIRST_RESERVED - 1 */
 
-struct xs_perm {
+/* Packed: a node stores its entries inline, 5 bytes each. */
+struct __attribute__((packed)) xs_perm {
     uint32_t domid;
     uint8_t access; /* XS_PERM_* */
 };
 
 /*
- * A node, in the main store or as a transaction's private copy. `children`
- * holds the child names, each NUL-terminated, in creation order (the order
- * DIRECTORY returns). `gen` changes whenever the node or its child list does.
+ * A node, in the main store or as a transaction's private copy: one
+ * allocation holding the header, the path, the permissions and the value
+ * (so a store of 100k small nodes costs well under 100 bytes a node).
+ * Changing the value or permissions therefore makes a new allocation:
+ * node_set_value/node_set_perms replace the node in its hash table and hand
+ * back the new pointer. `children` holds the child names, each
+ * NUL-terminated, in creation order (the order DIRECTORY returns). In the
+ * main store `gen` changes whenever the node or its child list does; in a
+ * transaction's copy it is the main node's gen when first seen (0: absent).
  */
 struct xs_node {
-    char *path;
-    uint8_t *value;
-    uint32_t vlen;
-    uint32_t nperms;
-    struct xs_perm *perms;
-    char *children;
-    uint32_t clen;
-    uint64_t gen;
     struct xs_node *hnext;
-    /* Transaction copies only. */
-    uint64_t orig_gen; /* gen of the main node when first seen, 0: absent */
-    bool tomb;         /* the transaction removed it (or saw it absent) */
-    bool dirty;        /* to be applied at commit */
+    char *children;
+    uint64_t gen;
+    uint32_t clen;
+    uint16_t vlen;     /* values are at most XENSTORE_PAYLOAD_MAX bytes */
+    uint16_t nperms;
+    uint16_t plen;     /* strlen(path) */
+    bool tomb;         /* transaction copies: removed (or seen absent) */
+    bool dirty;        /* transaction copies: to be applied at commit */
+    char path[];       /* NUL-terminated, then perms, then the value */
 };
+
+static inline const struct xs_perm *node_perms(const struct xs_node *n)
+{
+    return (const struct xs_perm *)(const void *)(n->path + n->plen + 1);
+}
+
+static inline struct xs_perm *node_perms_mut(struct xs_node *n)
+{
+    return (struct xs_perm *)(void *)(n->path + n->plen + 1);
+}
+
+static inline const uint8_t *node_value(const struct xs_node *n)
+{
+    return (const uint8_t *)(node_perms(n) + n->nperms);
+}
 
 struct xs_db {
     struct xs_node **buckets;
@@ -184,6 +203,9 @@ struct xs_store {
     bool keep_orphans;        /* -K: released domains keep their nodes */
     const struct xs_ring_backend *ring_backend;
     void *ring_backend_ctx;
+    /* Polled beside the connections when >= 0 (Xen's VIRQ_DOM_EXC). */
+    int aux_fd;
+    void (*aux_event)(struct xs_store *st);
 };
 
 /* Guests' rings: how INTRODUCE maps a domain's page and event channel. */
@@ -199,13 +221,20 @@ void db_free(struct xs_db *db);
 struct xs_node *db_get(const struct xs_db *db, const char *path);
 void db_insert(struct xs_db *db, struct xs_node *n); /* path must be absent */
 struct xs_node *db_remove(struct xs_db *db, const char *path);
+void db_replace(struct xs_db *db, struct xs_node *old, struct xs_node *n);
+void db_shrink(struct xs_db *db);
 
 /* ---- node.c: node values ------------------------------------------------ */
 struct xs_node *node_new(const char *path);
+struct xs_node *node_alloc(const char *path, const struct xs_perm *p,
+                           uint32_t np, const void *v, uint32_t vlen);
 struct xs_node *node_clone(const struct xs_node *n);
 void node_free(struct xs_node *n);
-int node_set_value(struct xs_node *n, const void *v, uint32_t len);
-int node_set_perms(struct xs_node *n, const struct xs_perm *p, uint32_t np);
+/* *n moves (and is replaced in db, if given); on ENOMEM nothing changes. */
+int node_set_value(struct xs_db *db, struct xs_node **n, const void *v,
+                   uint32_t len);
+int node_set_perms(struct xs_db *db, struct xs_node **n,
+                   const struct xs_perm *p, uint32_t np);
 int node_add_child(struct xs_node *n, const char *name);
 void node_del_child(struct xs_node *n, const char *name);
 size_t node_size(const struct xs_node *n);
@@ -302,7 +331,24 @@ struct xs_conn *ring_conn_new(struct xs_store *st, uint32_t domid,
                               struct xenstore_domain_interface *intf,
                               int notify_fd,
                               void (*unmap)(struct xenstore_domain_interface *));
+/*
+ * How a ring's event channel is driven: kick tells the guest, ack consumes
+ * a notification once the fd polled readable (and re-arms it; -1: the
+ * channel is gone), release closes the fd and frees ctx.
+ */
+struct xs_ring_event_ops {
+    void (*kick)(int fd, void *ctx);
+    int (*ack)(int fd, void *ctx);
+    void (*release)(int fd, void *ctx);
+};
+struct xs_conn *ring_conn_new_ev(struct xs_store *st, uint32_t domid,
+                                 struct xenstore_domain_interface *intf,
+                                 int fd, const struct xs_ring_event_ops *ev,
+                                 void *ev_ctx,
+                                 void (*unmap)(struct xenstore_domain_interface *));
 int ring_test_listen(struct xs_store *st, const char *path);
+/* transport_xen.c: Xen's own rings (dom0's kernel, introduced guests). */
+int xen_backend_init(struct xs_store *st);
 void ring_test_accept(struct xs_store *st, int lfd);
 
 /* ---- request.c ----------------------------------------------------------- */

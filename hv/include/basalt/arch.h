@@ -34,4 +34,11 @@ __noreturn void machine_restart(void);
 /* Reset now: no message, other CPUs already stopped (panic path). */
 __noreturn void arch_reset(void);
 
+/* VCPUOP_initialise: check the guest's register state (Xen's struct
+ * vcpu_hvm_context) and load it into vCPU v, which is down; 0 or Xen's
+ * error (-EINVAL). */
+struct vcpu;
+struct vcpu_hvm_context;
+int arch_vcpu_set_hvm_context(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+
 #endif /* BASALT_ARCH_H */

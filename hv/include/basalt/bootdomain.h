@@ -3,7 +3,8 @@
  * Domains built at boot, described on the hypervisor command line with
  * one "domain=" option each (see README.md):
  *   domain=kernel=1,ramdisk=2,role=unprivileged,memory=64,vcpus=1,
- *          name=web,on_poweroff=destroy,on_reboot=restart,
+ *          name=web,cpu_weight=512,cap=50,cpus=0-1,
+ *          on_poweroff=destroy,on_reboot=restart,
  *          on_crash=destroy,cmdline=console=hvc0 root=/dev/ram0
  * Keys are named as in xl.cfg; cmdline comes last and takes the rest.
  */

@@ -30,9 +30,9 @@ struct cpu {
 	int line_level;
 	uint64_t line_start_ns;
 
-	/* scheduling: this CPU's run queue of vCPUs (round robin) */
+	/* scheduling: the vCPU running here; runq_lock guards this CPU's
+	 * scheduling state (the policy's queue, current_vcpu) */
 	struct vcpu *current_vcpu;
-	struct vcpu *runq_head, *runq_tail;
 	spinlock_t runq_lock;
 	struct timer slice_timer;
 	uint64_t idle_ns, idle_start_ns;

@@ -52,6 +52,14 @@ static inline unsigned int cpumask_weight(const cpumask_t *m)
 	return n;
 }
 
+/* dst = a & b */
+static inline void cpumask_and(cpumask_t *dst, const cpumask_t *a,
+			       const cpumask_t *b)
+{
+	for (unsigned int i = 0; i < NR_CPUS / 64; i++)
+		dst->bits[i] = a->bits[i] & b->bits[i];
+}
+
 #define for_each_cpu(c, m) \
 	for ((c) = 0; (c) < NR_CPUS; (c)++) \
 		if (cpumask_test((m), (c)))

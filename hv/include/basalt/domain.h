@@ -9,6 +9,7 @@
 
 #include <asm/domain.h>
 #include <basalt/compiler.h>
+#include <basalt/cpumask.h>
 #include <basalt/event.h>
 #include <basalt/p2m.h>
 #include <basalt/spinlock.h>
@@ -21,6 +22,7 @@
 #define CONSOLE_HISTORY   16   /* lines kept for crash reports */
 #define HVM_PARAMS        40
 #define GRANT_FRAMES_MAX  32
+#define SCHED_POLL_MAX    128  /* ports in one SCHEDOP_poll, as in Xen */
 
 enum domain_action { ACTION_DESTROY, ACTION_RESTART, ACTION_PRESERVE };
 
@@ -33,6 +35,9 @@ struct domain_config {
 	uint64_t memory;            /* bytes */
 	unsigned int vcpus;
 	enum domain_action on_poweroff, on_reboot, on_crash;
+	unsigned int cpu_weight;    /* scheduler weight, 1..65535 (256) */
+	unsigned int cap;           /* % of one CPU, 0: no cap */
+	cpumask_t cpus;             /* hard affinity of every vCPU */
 	char cmdline[DOMAIN_CMDLINE_MAX];
 };
 
@@ -45,17 +50,29 @@ struct vcpu {
 	enum vcpu_state state;
 	int pause_count;
 	bool running;                 /* on a host CPU right now */
-	struct vcpu *runq_next;
-	bool on_runq;
-	uint64_t runtime_ns;
+	bool timers_moving;           /* its timers follow it to processor */
+	void *sched_priv;             /* the scheduling policy's */
+	cpumask_t affinity;           /* host CPUs it may run on */
+	uint64_t runtime_ns;          /* CPU time used, in total */
 	uint64_t last_start_ns;
+	/* Xen's runstate: time in each RUNSTATE_* since creation. */
+	unsigned int runstate;
+	uint64_t runstate_entry_ns;
+	uint64_t runstate_time[4];
 
 	/* Xen ABI state */
+	bool initialised;                /* has registers: VCPUOP_up may start it */
 	int virq_port[NR_VIRQS_BASALT];  /* per-vCPU virtual IRQs */
 	uint64_t vcpu_info_gpa;          /* registered vcpu_info */
 	bool vcpu_info_registered;       /* else the shared-info slot */
-	uint64_t runstate_gva;           /* registered, never written */
+	uint64_t runstate_gva;           /* registered runstate area, 0: none */
+	bool runstate_compat;            /* in the 32-bit layout */
 	struct timer singleshot;         /* VCPUOP_set_singleshot_timer */
+	/* SCHEDOP_poll: the ports it waits on while polling */
+	bool polling;
+	unsigned int poll_nr;
+	uint32_t poll_ports[SCHED_POLL_MAX];
+	struct timer poll_timer;
 
 	struct vcpu_arch arch;
 };
@@ -77,6 +94,8 @@ struct domain {
 
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus[DOMAIN_MAX_VCPUS];
+	void *sched_priv;              /* the scheduling policy's */
+	unsigned int nr_polling;       /* vCPUs in SCHEDOP_poll (atomic) */
 
 	struct p2m p2m;
 	void *shared_info;             /* one page, zeroed */
@@ -113,6 +132,9 @@ void domain_destroy(struct domain *d);
 void domain_shutdown(struct domain *d, unsigned int reason);
 /* Crash the domain with a reason (one log line, rate limited). */
 __printf(2, 3) void domain_crash(struct domain *d, const char *fmt, ...);
+/* Take v down (VCPUOP_down, HLT with interrupts off); the last vCPU of
+ * the domain going down powers the domain off, as in Xen. */
+void vcpu_down(struct vcpu *v);
 void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void domain_get(struct domain *d);

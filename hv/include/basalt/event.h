@@ -46,6 +46,8 @@ void evtchn_set_pending(struct domain *d, uint32_t port);
 void evtchn_send_virq(struct vcpu *v, unsigned int virq);
 /* Does v have an event upcall pending? */
 bool evtchn_upcall_pending(struct vcpu *v);
+/* The port's pending bit (masked or not). */
+bool evtchn_is_pending(struct domain *d, uint32_t port);
 /* The vcpu_info v's events go to (registered copy or shared-info slot);
  * NULL if neither is reachable. */
 void *vcpu_info_ptr(struct vcpu *v);

@@ -37,6 +37,9 @@ void timer_set(struct timer *t, uint64_t expires);
 /* Disarm t; when this returns its callback is not running and will not
  * run (unless called from that very callback). */
 void timer_stop(struct timer *t);
+/* Move t to another CPU's queue, still pending if it was. Not to be used
+ * concurrently with timer_set/timer_stop of the same timer. */
+void timer_migrate(struct timer *t, unsigned int cpu);
 bool timer_is_pending(const struct timer *t);
 
 void timer_queue_init(unsigned int cpu);

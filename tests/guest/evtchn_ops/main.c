@@ -252,10 +252,12 @@ static void test_params_poll(uint32_t timer)
     evt_set(si->evtchn_pending, timer);
     check_eq("poll-pending", (uint64_t)poll(ports, 1), 0);
     ports[0] = 5000;
-    check_eq("poll-bad-port", (uint64_t)poll(ports, 1), 0);
-    check_eq("poll-bad-ports-array", (uint64_t)poll(unmapped, 1), 0);
+    check_eq("poll-bad-port", (uint64_t)poll(ports, 1), E(EINVAL));
+    check_eq("poll-bad-ports-array", (uint64_t)poll(unmapped, 1), E(EFAULT));
     check_eq("poll-bad-struct", (uint64_t)hypercall_sched_op(SCHEDOP_poll,
-             unmapped), 0);
+             unmapped), E(EFAULT));
+    ports[0] = timer;
+    check_eq("poll-too-many-ports", (uint64_t)poll(ports, 129), E(EINVAL));
     reset_bits(timer, false);
 }
 
@@ -263,7 +265,7 @@ void test_main(void)
 {
     uint32_t timer = 0, global = 0, ipi = 0, unbound = 0;
 
-    rt_begin(94);
+    rt_begin(95);
     unmapped = rt_scratch_map(0, 0, 0);
     si = rt_map_shared_info(1, rt_hole_gpa());
     check_true("map-shared-info", si != NULL, "XENMEM_add_to_physmap");

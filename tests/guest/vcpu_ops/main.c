@@ -121,7 +121,23 @@ static void test_periodic_areas(void)
     ra.addr.v = &runstate;
     check_eq("runstate-area", (uint64_t)hypercall_vcpu_op(
              VCPUOP_register_runstate_memory_area, 0, &ra), 0);
-    check_eq("runstate-area-state", (uint64_t)(int64_t)runstate.state, (uint64_t)-1);
+    /* Written at once: this vCPU is running. */
+    check_eq("runstate-area-state", (uint64_t)(int64_t)runstate.state,
+             RUNSTATE_running);
+    {
+        struct vcpu_runstate_info now;
+        memset(&now, 0xff, sizeof(now));
+        check_eq("runstate-get", (uint64_t)hypercall_vcpu_op(
+                 VCPUOP_get_runstate_info, 0, &now), 0);
+        check_true("runstate-get-running", now.state == RUNSTATE_running &&
+                   now.time[RUNSTATE_running] > 0 &&
+                   now.time[RUNSTATE_offline] < now.time[RUNSTATE_running],
+                   "state running, some running time");
+        check_eq("runstate-get-bad-pointer", (uint64_t)hypercall_vcpu_op(
+                 VCPUOP_get_runstate_info, 0, unmapped), E(EFAULT));
+        check_eq("runstate-get-vcpu-4096", (uint64_t)hypercall_vcpu_op(
+                 VCPUOP_get_runstate_info, 4096, &now), E(ENOENT));
+    }
     check_eq("runstate-area-bad-struct", (uint64_t)hypercall_vcpu_op(
              VCPUOP_register_runstate_memory_area, 0, unmapped), E(EFAULT));
     ra.addr.v = unmapped;
@@ -200,7 +216,7 @@ void test_main(void)
     struct evtchn_bind_virq bv = { .virq = VIRQ_TIMER, .vcpu = 0 };
     bool two;
 
-    rt_begin(57);
+    rt_begin(61);
     unmapped = rt_scratch_map(0, 0, 0);
     si = rt_map_shared_info(1, rt_hole_gpa() + 0x1000000);
     check_true("map-shared-info", si != NULL, "XENMEM_add_to_physmap");

@@ -14,6 +14,7 @@
 #include "public/features.h"
 #include "public/grant_table.h"
 #include "public/hvm/hvm_op.h"
+#include "public/hvm/hvm_vcpu.h"
 #include "public/hvm/params.h"
 #include "public/io/console.h"
 #include "public/memory.h"

@@ -72,6 +72,12 @@ static void exit_hlt(struct vcpu *v, struct vm_exit *e)
 {
 	if (!hvm_skip_insn(v, e))
 		return;
+	/* As Xen: halting with interrupts off (only an NMI could end it) is
+	 * taken as the vCPU going down for good. */
+	if (!(v->arch.regs.rflags & RFLAGS_IF) && !v->arch.pending.valid) {
+		vcpu_down(v);
+		return;
+	}
 	sched_block(v);
 	/* An event that arrived before the block must not be slept on. */
 	if (hvm_has_pending_interrupt(v))

@@ -77,6 +77,11 @@ bool hvm_has_pending_interrupt(struct vcpu *v)
 	       v->arch.vlapic.nmi_pending;
 }
 
+bool arch_vcpu_events_deliverable(struct vcpu *v)
+{
+	return (v->arch.regs.rflags & RFLAGS_IF) && hvm_has_pending_interrupt(v);
+}
+
 /*
  * Before each entry: inject the highest-priority interrupt the guest can
  * take now, or ask for an exit as soon as it can. The event-channel

@@ -278,6 +278,7 @@ int arch_domain_build(struct domain *d)
 		hvm->set_tsc_offset(d->vcpus[i], 0);
 	}
 	hvm->vcpu_reset_pvh(d->vcpus[0], entry, (uint32_t)START_INFO);
+	d->vcpus[0]->initialised = true;  /* VCPUOP_initialise: -EEXIST */
 	pr_info("d%u (%s): %s domain, %llu MiB, %u vCPU%s, entry %#x%s%s\n",
 		d->domid, d->name, d->is_initial ? "initial" : "unprivileged",
 		(unsigned long long)(d->cfg.memory >> 20), d->nr_vcpus,

@@ -180,10 +180,16 @@ static void eoi(struct vcpu *v)
 		clear_bit(vl(v)->isr, (uint8_t)isr);
 }
 
+void arch_vcpu_move_timers(struct vcpu *v, unsigned int cpu)
+{
+	timer_migrate(&vl(v)->timer, cpu);
+}
+
 /* Start a vCPU that was down, in real mode at vector << 12. */
 static void vcpu_start_sipi(struct vcpu *t, uint8_t vector)
 {
 	hvm->vcpu_reset_sipi(t, vector);
+	t->initialised = true;  /* as in Xen: VCPUOP_initialise is -EEXIST */
 	sched_vcpu_up(t);
 }
 
@@ -224,7 +230,9 @@ static void send_ipi(struct vcpu *v, uint64_t icr)
 				vl(t)->init_pending = true;
 			break;
 		case 6: /* STARTUP: the first one after INIT counts */
-			if (t->state == VCPU_DOWN && vl(t)->init_pending) {
+			/* Not one still leaving its CPU: its state is in use. */
+			if (t->state == VCPU_DOWN && !t->running &&
+			    vl(t)->init_pending) {
 				vl(t)->init_pending = false;
 				vcpu_start_sipi(t, vector);
 			}

@@ -14,6 +14,7 @@
 #include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/mm.h>
+#include <basalt/tlb_shootdown.h>
 #include <basalt/lib/string.h>
 #include "vmcb.h"
 #include "svm_policy.h"
@@ -35,19 +36,21 @@ void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_save);
 struct svm_vcpu {
 	struct vmcb *vmcb;
 	uint8_t *msrpm;          /* 8 KiB: 2 bits per MSR, set = intercept */
-	unsigned int last_cpu;   /* host CPU of the last entry */
-	bool flush;              /* flush guest TLB at the next entry */
+	struct tlb_asid_vcpu asid; /* its ASID, and where and when given */
+	bool flush;              /* flush guest TLB at the next entry; set
+				  * from any CPU: atomic accesses */
 };
 
 struct svm_cpu {
 	void *hsave;             /* VM_HSAVE_PA area */
 	void *host_save;         /* VMSAVE/VMLOAD area for host state */
-	struct vcpu *last_vcpu;
+	struct tlb_asid_cpu asids; /* ASID allocator of this CPU */
 };
 
 static struct svm_cpu *svm_cpus[NR_CPUS];
 static uint8_t *iopm;        /* 12 KiB, shared: intercept every port */
 static uint32_t svm_features;
+static uint32_t svm_nr_asids;  /* CPUID 0x8000000A EBX */
 
 static struct svm_vcpu *sv(struct vcpu *v)
 {
@@ -68,6 +71,8 @@ static bool svm_cpu_up(void)
 		return false;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, virt_to_phys(c->hsave));
+	tlb_asid_cpu_init(&c->asids, svm_nr_asids,
+			  svm_features & SVM_FEATURE_FLUSHASID);
 	svm_cpus[this_cpu()->id] = c;
 	return true;
 }
@@ -97,7 +102,7 @@ static int svm_vcpu_create(struct vcpu *v)
 		return -ENOMEM;
 	}
 	memset(s->msrpm, 0xff, 2 * PAGE_SIZE);
-	s->last_cpu = ~0u;
+	tlb_asid_vcpu_init(&s->asid);
 	s->flush = true;
 	v->arch.vendor = s;
 
@@ -116,8 +121,7 @@ static int svm_vcpu_create(struct vcpu *v)
 	}
 	ctl->iopm_base_pa = virt_to_phys(iopm);
 	ctl->msrpm_base_pa = virt_to_phys(s->msrpm);
-	ctl->asid = 1;
-	ctl->np_enable = 1;
+	ctl->np_enable = 1;  /* the ASID is chosen at each entry */
 	/* Physical interrupts are masked by the host's IF, not the guest's. */
 	ctl->vintr = VINTR_MASKING;
 	return 0;
@@ -200,6 +204,45 @@ static void svm_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
 	sv(v)->flush = true;
 }
 
+static void seg_load(struct vmcb_seg *d, const struct segment *s)
+{
+	seg_set(d, s->sel, s->attr, s->limit, s->base);
+}
+
+/* VCPUOP_initialise: the checked state; FS, GS, LDTR, GDTR and IDTR get
+ * the values of a freshly made vCPU (flat data, empty tables). */
+static void svm_vcpu_set_state(struct vcpu *v, const struct hvm_vcpu_state *s)
+{
+	struct vmcb_save *st = &sv(v)->vmcb->save;
+
+	memset(st, 0, sizeof(*st));
+	seg_load(&st->cs, &s->cs);
+	seg_load(&st->ds, &s->ds);
+	seg_load(&st->ss, &s->ss);
+	seg_load(&st->es, &s->es);
+	seg_load(&st->tr, &s->tr);
+	seg_set(&st->fs, 0, 0xc93, 0xffffffff, 0);
+	seg_set(&st->gs, 0, 0xc93, 0xffffffff, 0);
+	seg_set(&st->ldtr, 0, 0, 0, 0);
+	seg_set(&st->gdtr, 0, 0, 0, 0);
+	seg_set(&st->idtr, 0, 0, 0, 0);
+	st->cpl = (uint8_t)SEG_ATTR_DPL(s->ss.attr);
+	st->efer = s->efer | EFER_SVME;
+	st->cr0 = s->cr0;
+	st->cr3 = s->cr3;
+	st->cr4 = s->cr4;
+	st->dr6 = 0xffff0ff0;
+	st->dr7 = 0x400;
+	st->rflags = s->regs.rflags;
+	st->rip = s->regs.rip;
+	st->rsp = s->regs.rsp;
+	st->rax = s->regs.rax;
+	st->g_pat = 0x0007040600070406ull;
+	v->arch.regs = s->regs;
+	sv(v)->vmcb->ctl.eventinj = 0;
+	sv(v)->flush = true;
+}
+
 static void snapshot(struct vcpu *v, const struct vmcb *vmcb)
 {
 	struct hvm_snapshot *s = &v->arch.snap;
@@ -223,18 +266,23 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = sv(v);
 	struct vmcb *vmcb = s->vmcb;
-	struct svm_cpu *c = svm_cpus[this_cpu()->id];
+	unsigned int cpu = this_cpu()->id;
+	struct svm_cpu *c = svm_cpus[cpu];
+	struct tlb_entry tlb;
 	uint64_t intinfo;
 
-	/* Another vCPU ran here, or this one ran elsewhere: its guest TLB
-	 * entries (one ASID for all) may be stale. No flush-by-ASID on the
-	 * test bed, so flush everything. */
-	if (c->last_vcpu != v || s->last_cpu != this_cpu()->id || s->flush) {
-		vmcb->ctl.tlb_control = TLB_CONTROL_FLUSH_ALL;
-		s->flush = false;
-	}
-	c->last_vcpu = v;
-	s->last_cpu = this_cpu()->id;
+	/* The ASID and the flush (docs/COHERENCE.md). Guest mode is
+	 * announced before the flush request is read: a p2m change on
+	 * another CPU then either waits for this entry's exit or its
+	 * request is seen here. */
+	tlb_guest_enter(v->domain, cpu);
+	tlb = tlb_policy_vm_entry(&c->asids, &s->asid, cpu,
+				  __atomic_exchange_n(&s->flush, false,
+						      __ATOMIC_SEQ_CST));
+	vmcb->ctl.asid = s->asid.asid;
+	vmcb->ctl.tlb_control = tlb.flush == TLB_FLUSH_ALL ? TLB_CONTROL_FLUSH_ALL :
+				tlb.flush == TLB_FLUSH_ASID ? TLB_CONTROL_FLUSH_ASID :
+				TLB_CONTROL_NONE;
 
 	if (v->arch.pending.valid && !(vmcb->ctl.eventinj & EVENT_VALID)) {
 		const struct hvm_event *ev = &v->arch.pending;
@@ -259,6 +307,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	__asm__ __volatile__("clgi; sti" ::: "memory");
 	svm_enter(&v->arch.regs, virt_to_phys(vmcb), virt_to_phys(c->host_save));
 	__asm__ __volatile__("cli; stgi" ::: "memory");
+	tlb_guest_exit(cpu);
 
 	v->arch.regs.rax = vmcb->save.rax;
 	v->arch.regs.rsp = vmcb->save.rsp;
@@ -350,12 +399,13 @@ static void svm_set_tsc_offset(struct vcpu *v, int64_t offset)
 static void svm_set_p2m_root(struct vcpu *v, paddr_t root)
 {
 	sv(v)->vmcb->ctl.n_cr3 = root;
-	sv(v)->flush = true;
+	__atomic_store_n(&sv(v)->flush, true, __ATOMIC_SEQ_CST);
 }
 
+/* From any CPU; sequentially consistent, see tlb_shootdown.c. */
 static void svm_flush_guest_tlb(struct vcpu *v)
 {
-	sv(v)->flush = true;
+	__atomic_store_n(&sv(v)->flush, true, __ATOMIC_SEQ_CST);
 }
 
 static void svm_set_msr_intercept(struct vcpu *v, uint32_t msr, bool rd, bool wr)
@@ -402,6 +452,7 @@ static const struct hvm_ops svm_ops = {
 	.vcpu_destroy = svm_vcpu_destroy,
 	.vcpu_reset_pvh = svm_vcpu_reset_pvh,
 	.vcpu_reset_sipi = svm_vcpu_reset_sipi,
+	.vcpu_set_state = svm_vcpu_set_state,
 	.vcpu_run = svm_vcpu_run,
 	.get_segment = svm_get_segment,
 	.get_cr = svm_get_cr,
@@ -424,15 +475,17 @@ const struct hvm_ops *amdv_backend_probe(void)
 		return NULL;
 	if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
 		return NULL;
-	svm_features = cpuid(0x8000000a, 0).edx;
+	r = cpuid(0x8000000a, 0);
+	svm_features = r.edx;
+	svm_nr_asids = r.ebx;
 	if (!(svm_features & SVM_FEATURE_NPT))
 		return NULL;
 	iopm = alloc_pages(2); /* 12 KiB used */
 	if (!iopm)
 		return NULL;
 	memset(iopm, 0xff, 4 * PAGE_SIZE);
-	pr_info("SVM: nested paging; NRIP save %s, VMCB clean bits %s, "
-		"flush by ASID %s, decode assists %s\n",
+	pr_info("SVM: nested paging, %u ASIDs; NRIP save %s, VMCB clean bits %s, "
+		"flush by ASID %s, decode assists %s\n", svm_nr_asids,
 		svm_features & SVM_FEATURE_NRIPS ? "yes" : "no",
 		svm_features & SVM_FEATURE_CLEAN ? "yes" : "no",
 		svm_features & SVM_FEATURE_FLUSHASID ? "yes" : "no",

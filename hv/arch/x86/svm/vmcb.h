@@ -136,6 +136,7 @@ BUILD_BUG_ON(sizeof(struct vmcb) != 4096);
 
 #define TLB_CONTROL_NONE      0
 #define TLB_CONTROL_FLUSH_ALL 1
+#define TLB_CONTROL_FLUSH_ASID 3  /* this guest's ASID only (FlushByAsid) */
 
 /* exit codes */
 #define VMEXIT_CR0_READ    0x000

@@ -5,6 +5,7 @@
 
 #include <asm/hvm.h>
 #include <asm/vlapic.h>
+#include <basalt/cpumask.h>
 #include <basalt/types.h>
 
 /*
@@ -38,6 +39,9 @@ struct vcpu_arch {
 struct domain_arch {
 	paddr_t p2m_root;          /* nested page table root */
 	uint64_t hypercall_page_gfn;
+	/* host CPUs that have entered a vCPU of this domain: those a p2m
+	 * change may have to interrupt (basalt/tlb_shootdown.h) */
+	cpumask_t tlb_dirty;
 };
 
 #endif /* ASM_DOMAIN_H */

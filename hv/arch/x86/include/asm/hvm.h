@@ -37,6 +37,19 @@ struct segment {
 #define SEG_ATTR_DPL(a) (((a) >> 5) & 3)
 
 /*
+ * A vCPU's start state from VCPUOP_initialise, already checked by common
+ * code (hvm/vcpu_context.c): general registers, control registers, EFER
+ * as the guest sees it (LMA included) and the segments Xen's context sets.
+ * The backend loads it as is; everything else gets its reset value.
+ */
+struct hvm_vcpu_state {
+	struct guest_regs regs;
+	uint64_t cr0, cr3, cr4;
+	uint64_t efer;
+	struct segment cs, ds, ss, es, tr;
+};
+
+/*
  * The guest's control state at the last exit, read once by the backend
  * when the exit happens: exit handling reads it here instead of calling
  * back into the backend for each register. Valid until the next entry.
@@ -126,6 +139,9 @@ struct hvm_ops {
 	void (*vcpu_reset_pvh)(struct vcpu *v, uint32_t entry, uint32_t ebx);
 	/* After INIT and a STARTUP IPI: real mode at vector << 12. */
 	void (*vcpu_reset_sipi)(struct vcpu *v, uint8_t vector);
+	/* VCPUOP_initialise: load a checked start state into a vCPU that
+	 * is down. */
+	void (*vcpu_set_state)(struct vcpu *v, const struct hvm_vcpu_state *s);
 	/* Enter the guest with interrupts disabled; returns after an exit
 	 * with the exit decoded into *e and guest_regs up to date. */
 	void (*vcpu_run)(struct vcpu *v, struct vm_exit *e);

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: MIT
+/*
+ * CPU-bound load for the scheduler tests (Basalt only, not in the
+ * manifest): it counts loop iterations as fast as it can and every
+ * period_ms of TSC time (default 1000) prints "spin <n> loops <total>",
+ * so the host can compare how much CPU each domain got from the loop
+ * counts alone. No PAUSE in the loop: that would exit to the hypervisor.
+ */
+#include "rt.h"
+
+static inline uint64_t rdtsc(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+static uint64_t period_ms(void)
+{
+    const char *c = (const char *)(uintptr_t)rt_start_info->cmdline_paddr;
+    uint64_t ms = 0;
+
+    for (const char *p = c; c && *p; p++) {
+        if (memcmp(p, "period_ms=", 10))
+            continue;
+        for (p += 10; *p >= '0' && *p <= '9'; p++)
+            ms = ms * 10 + (uint64_t)(*p - '0');
+        break;
+    }
+    return ms ? ms : 1000;
+}
+
+void test_main(void)
+{
+    uint64_t khz = rt_cpuid(rt_xen_base + 3, 0).c;
+    uint64_t period = khz * period_ms();
+    uint64_t next = rdtsc() + period;
+    volatile uint64_t loops = 0;
+
+    if (!khz) {
+        rt_printf("FAIL spinner no TSC frequency\n");
+        return;
+    }
+    for (unsigned int n = 0;;) {
+        /* Check the clock only every 4096 iterations: the loop itself
+         * is what is measured. */
+        for (unsigned int i = 0; i < 4096; i++)
+            loops = loops + 1;
+        if ((int64_t)(rdtsc() - next) >= 0) {
+            rt_printf("spin %u loops %llu\n", n++, (unsigned long long)loops);
+            next += period;
+        }
+    }
+}

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Several stock-Linux domains at boot (Basalt only: Xen builds no domains
+at boot on x86). Two domain= options start Debian's kernel twice on
+-smp 2 with different vcpus=, memory= and cpu_weight=; both reach their
+shell, serial input reaches each in turn (Ctrl-A x3 moves it from the
+first domain to the second, then to Basalt), and Basalt's 'q' key shows
+both with their own weight and CPU time."""
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "linux"))
+sys.dont_write_bytecode = True
+from qemu import Suite, check, run_qemu_case  # noqa: E402
+import linuxboot  # noqa: E402
+import mkinitramfs  # noqa: E402
+
+CTRL_A3 = b"\x01\x01\x01"
+GUEST = "console=hvc0"
+
+
+@run_qemu_case
+def two_linux(qemu, kernel):
+    append = (f'{linuxboot.HV_CONSOLE} '
+              f'domain="kernel=0,ramdisk=1,memory=256,vcpus=2,name=alpha,'
+              f'cmdline={GUEST}" '
+              f'domain="kernel=0,ramdisk=1,memory=200,vcpus=1,cpu_weight=512,'
+              f'name=beta,cmdline={GUEST}"')
+    q = qemu("multidomain-linux", machine=linuxboot.MACHINE, smp=2,
+             mem=linuxboot.MEM, cpu=linuxboot.CPU, kernel=linuxboot.BASALT_ELF,
+             append=append, initrd=f"{kernel} {GUEST},{mkinitramfs.SHELL_IMAGE}",
+             extra=["-device", "amd-iommu"])
+    q.expect(r"\(d1\).*restarts it", timeout=240)
+    q.expect(r"\(d2\).*restarts it", timeout=240)
+    m = q.mark()
+    q.send(b"echo one-$((6*7)) $(nproc)\n")
+    q.expect(r"\(d1\) one-42 2$", timeout=30, start=m)
+    m = q.mark()
+    q.send(CTRL_A3)
+    q.expect(r"Serial input to d2 \(beta\)", timeout=10, start=m)
+    m = q.mark()
+    q.send(b"echo two-$((6*7)) $(nproc)\n")
+    q.expect(r"\(d2\) two-42 1$", timeout=30, start=m)
+    check(not any(re.search(r"\(d1\) .*two-42", l) for l in q.text()),
+          "input for d2 reached d1", q)
+    m = q.mark()
+    q.send(CTRL_A3)
+    q.expect(r"Serial input to Basalt", timeout=10, start=m)
+    m = q.mark()
+    q.send(b"q")
+    q.expect(r"d1 \(alpha\): running, 2 vCPUs, (\d+) MiB, .* (\d+) ms CPU",
+             timeout=10, start=m)
+    q.expect(r"weight 256, cap 0", timeout=10, start=m)
+    q.expect(r"d2 \(beta\): running, 1 vCPUs, (\d+) MiB, .* (\d+) ms CPU",
+             timeout=10, start=m)
+    q.expect(r"weight 512, cap 0", timeout=10, start=m)
+    check(not any("crashed" in l or "panic" in l.lower() for l in q.text()),
+          "a crash or panic in the log", q)
+    return "both shells answered; d1 2 vCPUs, d2 1 vCPU"
+
+
+def main():
+    s = Suite()
+    try:
+        _, kernel = linuxboot.fetch_kernel()
+    except RuntimeError as e:
+        print(f"FAIL two-linux-domains-at-boot {e}")
+        raise SystemExit(1)
+    subprocess.run([sys.executable, mkinitramfs.__file__], check=True,
+                   stdout=subprocess.DEVNULL)
+    s.case("two-linux-domains-at-boot", two_linux, kernel)
+    s.exit()
+
+
+if __name__ == "__main__":
+    main()
