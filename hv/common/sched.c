@@ -40,22 +40,6 @@ static struct cpu *vcpu_lock(struct vcpu *v, uint64_t *flags)
 	}
 }
 
-uint64_t sched_lock_pair(unsigned int a, unsigned int b)
-{
-	uint64_t f = spin_lock_irqsave(&cpu_table[a < b ? a : b]->runq_lock);
-
-	if (a != b)
-		spin_lock(&cpu_table[a < b ? b : a]->runq_lock);
-	return f;
-}
-
-void sched_unlock_pair(unsigned int a, unsigned int b, uint64_t flags)
-{
-	if (a != b)
-		spin_unlock(&cpu_table[a < b ? b : a]->runq_lock);
-	spin_unlock_irqrestore(&cpu_table[a < b ? a : b]->runq_lock, flags);
-}
-
 void sched_migrate_locked(struct vcpu *v, unsigned int to)
 {
 	ASSERT(!v->running);
@@ -96,16 +80,15 @@ static unsigned int idle_runstate(const struct vcpu *v)
 
 void sched_get_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 {
-	uint64_t f;
-	uint64_t now = now_ns();
+	uint64_t f, now = now_ns();
+	struct cpu *c = vcpu_lock(v, &f);
 
-	vcpu_lock(v, &f);
 	set_runstate(v, v->runstate, now);
 	out->state = (int)v->runstate;
 	out->state_entry_time = v->runstate_entry_ns;
 	for (unsigned int i = 0; i < 4; i++)
 		out->time[i] = v->runstate_time[i];
-	spin_unlock_irqrestore(&cpu_table[v->processor]->runq_lock, f);
+	spin_unlock_irqrestore(&c->runq_lock, f);
 }
 
 /* Called with v's CPU locked: queue v if it can run and is not queued. */
@@ -130,22 +113,23 @@ int sched_init_vcpu(struct vcpu *v)
 
 void sched_add_vcpu(struct vcpu *v, unsigned int cpu)
 {
+	struct cpu *c;
 	uint64_t f;
 
 	if (!cpumask_test(&v->affinity, cpu) || !cpumask_test(&cpu_online_mask, cpu)) {
-		unsigned int c;
-		for_each_cpu(c, &cpu_online_mask)
-			if (cpumask_test(&v->affinity, c)) {
-				cpu = c;
+		unsigned int i;
+		for_each_cpu(i, &cpu_online_mask)
+			if (cpumask_test(&v->affinity, i)) {
+				cpu = i;
 				break;
 			}
 	}
 	v->processor = cpu;
 	v->runstate = v->state == VCPU_DOWN ? RUNSTATE_offline : RUNSTATE_runnable;
 	v->runstate_entry_ns = now_ns();
-	vcpu_lock(v, &f);
-	make_runnable_locked(v);
-	spin_unlock_irqrestore(&cpu_table[v->processor]->runq_lock, f);
+	c = vcpu_lock(v, &f);
+	make_runnable_locked(v);  /* may move v: unlock the CPU locked */
+	spin_unlock_irqrestore(&c->runq_lock, f);
 }
 
 void sched_remove_vcpu(struct vcpu *v)

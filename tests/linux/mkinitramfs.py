@@ -35,6 +35,9 @@ OUT = os.path.join(TOP, "build", "linux")
 SRC = os.path.join(HERE, "initramfs")
 PROBE_C = os.path.join(HERE, "probe.c")
 PROBE = os.path.join(OUT, "probe")
+# The SMP tests' IPI workloads (tests/system/test_smp.py).
+SMPLOAD_C = os.path.join(HERE, "smpload.c")
+SMPLOAD = os.path.join(OUT, "smpload")
 BUSYBOX_CANDIDATES = ("/bin/busybox", "/usr/bin/busybox")
 TEST_IMAGE = os.path.join(OUT, "test.cpio.gz")
 SHELL_IMAGE = os.path.join(OUT, "shell.cpio.gz")
@@ -121,14 +124,18 @@ def applets(busybox):
     return sorted(a for a in out if a and "/" not in a and a != "busybox")
 
 
-def build_probe():
+def build_static(src, out, libs):
     os.makedirs(OUT, exist_ok=True)
-    if (os.path.exists(PROBE)
-            and os.path.getmtime(PROBE) >= os.path.getmtime(PROBE_C)):
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
         return
     subprocess.run(["gcc", "-std=gnu11", "-O2", "-static", *WARN,
-                    "-o", PROBE + ".tmp", PROBE_C, "-lm"], check=True)
-    os.rename(PROBE + ".tmp", PROBE)
+                    "-o", out + ".tmp", src, *libs], check=True)
+    os.rename(out + ".tmp", out)
+
+
+def build_probe():
+    build_static(PROBE_C, PROBE, ["-lm"])
+    build_static(SMPLOAD_C, SMPLOAD, ["-pthread"])
 
 
 def expected_fp(busybox):
@@ -186,7 +193,7 @@ def write_gz(path, data):
 
 
 def inputs():
-    files = [os.path.abspath(__file__), PROBE_C, find_busybox()]
+    files = [os.path.abspath(__file__), PROBE_C, SMPLOAD_C, find_busybox()]
     for root, _, names in os.walk(SRC):
         files += [os.path.join(root, n) for n in names]
     return files
@@ -204,6 +211,7 @@ def build_test(busybox):
     c = Cpio()
     base_tree(c, busybox)
     c.file("bin/probe", read(PROBE), 0o755)
+    c.file("bin/smpload", read(SMPLOAD), 0o755)
     add_tree(c, os.path.join(SRC, "common"))
     add_tree(c, os.path.join(SRC, "test"))
     c.file("etc/fp-expected",

@@ -9,7 +9,8 @@
  * and that CPU's runq_lock protects the vCPU's place in the policy's
  * queues. Operations marked "locked" are called with the lock of the
  * CPU named held, interrupts off. A policy moves a vCPU to another CPU
- * only through sched_migrate_locked(), with both CPUs' locks held.
+ * only through sched_migrate_locked(), with both CPUs' locks held (the
+ * second one only ever taken with spin_trylock, so there is no order).
  */
 #ifndef BASALT_SCHED_IF_H
 #define BASALT_SCHED_IF_H
@@ -37,8 +38,8 @@ struct sched_ops {
 	/* v stops being runnable while queued (locked: v's CPU). */
 	void (*sleep)(struct vcpu *v);
 	/* The next vCPU for cpu, taken off the queue, and how long it may
-	 * run; NULL: idle (locked: cpu; may take other CPUs' locks by
-	 * sched_lock_pair to pull work). */
+	 * run; NULL: idle (locked: cpu; may try other CPUs' locks to pull
+	 * work). */
 	struct vcpu *(*pick)(unsigned int cpu, uint64_t now, uint64_t *slice_ns);
 	/* v ran for ran_ns and left its CPU; requeue if still runnable
 	 * (locked: v's CPU). */
@@ -53,9 +54,6 @@ extern const struct sched_ops sched_credit_ops;
 
 /* For policies. */
 bool sched_vcpu_runnable(const struct vcpu *v);
-/* Lock two CPUs' run queues in a fixed order (a == b: one lock). */
-uint64_t sched_lock_pair(unsigned int a, unsigned int b);
-void sched_unlock_pair(unsigned int a, unsigned int b, uint64_t flags);
 /* Both CPUs locked: v now belongs to to (its timers follow lazily). */
 void sched_migrate_locked(struct vcpu *v, unsigned int to);
 /* Ask cpu to pick again (IPI if it is another CPU). */
