@@ -358,6 +358,30 @@ def run_boot(hv, n, kernel, image, cases, report, budget=BUDGET):
     for c in list(pending):
         done(c, False, "not judged (guest output missing)")
     print(f"  {hv} {n} vCPU boot took {time.time() - t0:.0f} s", flush=True)
+    return q.text()
+
+
+XEN_DOM0_CRASH = re.compile(r"\(XEN\) d0v\d+ Triple fault")
+
+
+def boot_with_retry(hv, n, kernel, image, cases, report, budget):
+    """run_boot, once more on Xen when Xen's own dom0 triple-faulted: seen
+    now and then with 4 vCPUs of Xen 4.17 under QEMU's TCG, never on
+    Basalt (docs/SUPPORT.md, known problems of the test bed). The results
+    of the first boot are dropped only in that case."""
+    results = []
+
+    def keep(case, ok, detail, q=None):
+        results.append((case, ok, detail, q))
+    logs = run_boot(hv, n, kernel, image, cases, keep, budget)
+    if hv == "xen" and any(not ok for _, ok, _, _ in results) and \
+            any(XEN_DOM0_CRASH.search(line) for line in logs):
+        print(f"  xen {n} vCPU: Xen's dom0 triple-faulted (a known flake of "
+              "Xen under TCG): booting again", flush=True)
+        results = []
+        run_boot(hv, n, kernel, image, cases, keep, budget)
+    for case, ok, detail, q in results:
+        report(case, ok, detail, q)
 
 
 CASE_SCRIPT = {"cpus-1": "smp", "cpus-2": "smp", "cpus-4": "smp",
@@ -493,7 +517,7 @@ def main():
             mine = [c for c in BOOTS[n] if c in booted
                     and (hv == "basalt" or c not in BASALT_ONLY)]
             if mine:
-                run_boot(hv, n, kernel, image, mine, rep, args.budget)
+                boot_with_retry(hv, n, kernel, image, mine, rep, args.budget)
         print(f"  {hv} column took {time.time() - t0:.0f} s", flush=True)
     print(f"  test_smp.py took {time.time() - t_all:.0f} s", flush=True)
     raise SystemExit(1 if failed else 0)
