@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Guest port I/O. Every port exits; port 0xE9 is Xen's debug console,
- * every other port is unowned: reads give all ones and writes are
- * dropped. String forms (INS/OUTS, REP) move data through the guest's
+ * 0x42/0x43/0x61 are PIT channel 2 (vpit.c), the ACPI sleep and reset
+ * registers are Basalt's; every other port is unowned: reads give all
+ * ones and writes are dropped. String forms (INS/OUTS, REP) move data through the guest's
  * page tables, a bounded number of iterations per exit so that a huge
  * count cannot hold the CPU.
  */
@@ -10,6 +11,8 @@
 #include <asm/hvm.h>
 #include <asm/hvm_emulate.h>
 #include <basalt/domain.h>
+#include <basalt/spinlock.h>
+#include <basalt/time.h>
 #include <public/sched.h>
 #include "acpi_build.h"
 
@@ -21,6 +24,16 @@ void hvm_io_exit(struct vcpu *v, struct vm_exit *e);
 
 static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned int bytes)
 {
+	if (bytes == 1) {
+		struct domain *d = v->domain;
+		uint64_t f = spin_lock_irqsave(&d->arch.pit_lock);
+		uint8_t val;
+		bool pit = vpit_read(&d->arch.pit, port, now_ns(), &val);
+
+		spin_unlock_irqrestore(&d->arch.pit_lock, f);
+		if (pit)
+			return val;
+	}
 	if (port == ACPI_SLEEP_STATUS_PORT)
 		return 0x80; /* WAK_STS: the guest never sleeps and wakes */
 	return bytes == 4 ? 0xffffffffu : (1u << (8 * bytes)) - 1;
@@ -29,6 +42,15 @@ static uint32_t port_read(struct vcpu *v, uint16_t port, unsigned int bytes)
 static void port_write(struct vcpu *v, uint16_t port, unsigned int bytes,
 		       uint32_t val)
 {
+	if (bytes == 1) {
+		struct domain *d = v->domain;
+		uint64_t f = spin_lock_irqsave(&d->arch.pit_lock);
+		bool pit = vpit_write(&d->arch.pit, port, now_ns(), (uint8_t)val);
+
+		spin_unlock_irqrestore(&d->arch.pit_lock, f);
+		if (pit)
+			return;
+	}
 	/* The hardware-reduced sleep control register of the guest's FADT:
 	 * SLP_EN with the \_S5 sleep type is a power-off. */
 	if (port == ACPI_SLEEP_CONTROL_PORT && (val & ACPI_SLP_EN)) {

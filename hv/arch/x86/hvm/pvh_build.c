@@ -272,6 +272,8 @@ int arch_domain_build(struct domain *d)
 	d->hvm_params[HVM_PARAM_CONSOLE_PFN] = CONSOLE_RING >> PAGE_SHIFT;
 	d->hvm_params[HVM_PARAM_CONSOLE_EVTCHN] = d->console_port;
 	d->hvm_params[HVM_PARAM_STORE_PFN] = 0;
+	vpit_init(&d->arch.pit);
+	spin_lock_init(&d->arch.pit_lock, "vpit");
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		vlapic_init(d->vcpus[i]);
 		d->vcpus[i]->arch.msr_pat = 0x0007040600070406ull;

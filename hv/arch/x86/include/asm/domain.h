@@ -6,7 +6,9 @@
 #include <asm/hvm.h>
 #include <asm/vlapic.h>
 #include <basalt/cpumask.h>
+#include <basalt/spinlock.h>
 #include <basalt/types.h>
+#include <asm/vpit.h>
 
 /*
  * Exits counted by kind, and hypercalls by number. Hypercalls are split
@@ -39,6 +41,8 @@ struct vcpu_arch {
 struct domain_arch {
 	paddr_t p2m_root;          /* nested page table root */
 	uint64_t hypercall_page_gfn;
+	struct vpit pit;           /* 8254 channel 2, under pit_lock */
+	spinlock_t pit_lock;
 	/* host CPUs that have entered a vCPU of this domain: those a p2m
 	 * change may have to interrupt (basalt/tlb_shootdown.h) */
 	cpumask_t tlb_dirty;
