@@ -173,6 +173,10 @@ static void credit_destroy_domain(struct domain *d)
 {
 	struct credit_dom *cd = cd_of(d);
 
+	/* A refill running now may re-arm itself once more; with no cap it
+	 * will not again, and the second stop removes that last one. */
+	cd->cap = 0;
+	timer_stop(&cd->refill);
 	timer_stop(&cd->refill);
 	xfree(cd);
 	d->sched_priv = NULL;

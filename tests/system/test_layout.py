@@ -16,7 +16,7 @@ VENDOR = re.compile(r"vmcb|vmcs|\bsvm_|\bvmx_", re.I)
 PURE = ["hv/lib", "hv/common/mm", "hv/drivers/acpi", "hv/arch/x86/emul",
         "hv/common/guest_walk.c", "hv/common/pvh_elf.c",
         "hv/common/bootdomain_parse.c", "hv/arch/x86/boot/multiboot.c",
-        "hv/common/tlb_policy.c", "hv/arch/x86/hvm/vpit.c"]
+        "hv/common/tlb_policy.c"]
 
 
 def sources():

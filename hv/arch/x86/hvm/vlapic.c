@@ -138,10 +138,40 @@ static void clear_bit(uint32_t *bits, uint8_t v)
 	__atomic_fetch_and(&bits[v / 32], ~(1u << (v % 32)), __ATOMIC_SEQ_CST);
 }
 
+/*
+ * An APIC error: latch it in the ESR at once, where reads see it (as on
+ * Xen 4.17; a write of 0 clears it here, Xen 4.17 ignores the write:
+ * docs/SUPPORT.md) and, the first time it is latched, raise LVTERR's
+ * interrupt unless masked. An illegal LVTERR vector cannot be raised: it
+ * becomes a receive error instead, without an interrupt.
+ */
+#define ESR_SENDILL 0x20
+#define ESR_RECVILL 0x40
+#define LVT_ERROR   6
+
+static void vlapic_error(struct vcpu *v, uint32_t err)
+{
+	struct vlapic *a = vl(v);
+	uint32_t lvt = a->lvt[LVT_ERROR];
+
+	if ((__atomic_fetch_or(&a->esr, err, __ATOMIC_SEQ_CST) & err) == err)
+		return;
+	if (lvt & LVT_MASKED)
+		return;
+	if ((lvt & 0xff) < 16) {
+		__atomic_fetch_or(&a->esr, ESR_RECVILL, __ATOMIC_SEQ_CST);
+		return;
+	}
+	set_bit(a->irr, (uint8_t)lvt);
+	vcpu_kick(v);
+}
+
 void vlapic_set_irq(struct vcpu *v, uint8_t vector)
 {
-	if (vector < 16)
-		return; /* illegal vectors are dropped (ESR not modelled) */
+	if (vector < 16) {
+		vlapic_error(v, ESR_RECVILL);  /* not delivered */
+		return;
+	}
 	set_bit(vl(v)->irr, vector);
 	vcpu_kick(v);
 }
@@ -193,30 +223,92 @@ static void vcpu_start_sipi(struct vcpu *t, uint8_t vector)
 	sched_vcpu_up(t);
 }
 
+#define ICR_LOGICAL (1ull << 11)
+#define ICR_SELF    (1ull << 18)
+
+/* Hardware and software enabled: Xen drops fixed and lowest-priority
+ * interrupts for a vCPU whose APIC is not. */
+static bool apic_enabled(struct vlapic *a)
+{
+	return (a->apic_base & APIC_BASE_EN) && (a->svr & (1u << 8));
+}
+
+/* Is t among the destinations of sender v's ICR? x2APIC: a physical
+ * destination is an APIC ID (the vCPU id here), a logical one a cluster
+ * in 31:16 and a bit mask in 15:0 matched against the LDR; 0xffffffff is
+ * everyone in both modes. */
+static bool ipi_hits(struct vcpu *v, struct vcpu *t, uint64_t icr)
+{
+	uint32_t dest = (uint32_t)(icr >> 32);
+	uint32_t ldr = vl(t)->ldr;
+
+	switch ((icr >> 18) & 3) {
+	case 1: return t == v;              /* self */
+	case 2: return true;                /* all */
+	case 3: return t != v;              /* all but self */
+	default: break;
+	}
+	if (dest == 0xffffffffu)
+		return true;
+	if (icr & ICR_LOGICAL)
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	return dest == t->vcpu_id;
+}
+
+/*
+ * Lowest priority: one enabled destination, the one with the lowest PPR.
+ * Ties go to the first one after the sender in vCPU order (Xen rotates
+ * from the vCPU that took the last one; either way exactly one).
+ */
+static struct vcpu *lowest_priority(struct vcpu *v, uint64_t icr)
+{
+	struct domain *d = v->domain;
+	struct vcpu *best = NULL;
+	uint32_t best_ppr = 0;
+
+	for (unsigned int k = 1; k <= d->nr_vcpus; k++) {
+		struct vcpu *t = d->vcpus[(v->vcpu_id + k) % d->nr_vcpus];
+		uint32_t p;
+
+		if (!ipi_hits(v, t, icr) || !apic_enabled(vl(t)))
+			continue;
+		p = ppr(vl(t));
+		if (!best || p < best_ppr) {
+			best = t;
+			best_ppr = p;
+		}
+	}
+	return best;
+}
+
 static void send_ipi(struct vcpu *v, uint64_t icr)
 {
 	struct domain *d = v->domain;
 	uint8_t vector = (uint8_t)icr;
 	unsigned int mode = (icr >> 8) & 7;
-	unsigned int shorthand = (icr >> 18) & 3;
-	uint32_t dest = (uint32_t)(icr >> 32);
 
+	/* Fixed and lowest priority with a vector below 16: a send error in
+	 * the sender's ESR, delivered to nobody (as Xen). */
+	if (mode <= 1 && vector < 16) {
+		vlapic_error(v, ESR_SENDILL);
+		return;
+	}
+	if (mode == 1) {
+		struct vcpu *t = lowest_priority(v, icr);
+
+		if (t)
+			vlapic_set_irq(t, vector);
+		return;
+	}
 	for (unsigned int i = 0; i < d->nr_vcpus; i++) {
 		struct vcpu *t = d->vcpus[i];
-		bool hit;
 
-		switch (shorthand) {
-		case 1: hit = t == v; break;              /* self */
-		case 2: hit = true; break;                /* all */
-		case 3: hit = t != v; break;              /* all but self */
-		default: hit = dest == 0xffffffffu || dest == t->vcpu_id; break;
-		}
-		if (!hit)
+		if (!ipi_hits(v, t, icr))
 			continue;
 		switch (mode) {
 		case 0: /* fixed */
-		case 1: /* lowest priority: treated as fixed */
-			vlapic_set_irq(t, vector);
+			if (apic_enabled(vl(t)))
+				vlapic_set_irq(t, vector);
 			break;
 		case 4: /* NMI */
 			vl(t)->nmi_pending = true;
@@ -396,8 +488,10 @@ static bool reg_write(struct vcpu *v, uint32_t msr, uint64_t val)
 	case X2_TIMER_DCR:
 		a->timer_dcr = (uint32_t)val & 0xb;
 		return true;
-	case X2_SELF_IPI:
-		vlapic_set_irq(v, (uint8_t)val);
+	case X2_SELF_IPI: /* a fixed self IPI; reserved bits #GP, as on Xen */
+		if (val & ~0xffull)
+			return false;
+		send_ipi(v, ICR_SELF | val);
 		return true;
 	case X2_LVT_CMCI:
 		a->lvt[0] = (uint32_t)val;
