@@ -83,11 +83,13 @@ void sched_get_runstate(struct vcpu *v, struct vcpu_runstate_info *out)
 	uint64_t f, now = now_ns();
 	struct cpu *c = vcpu_lock(v, &f);
 
-	set_runstate(v, v->runstate, now);
 	out->state = (int)v->runstate;
 	out->state_entry_time = v->runstate_entry_ns;
 	for (unsigned int i = 0; i < 4; i++)
 		out->time[i] = v->runstate_time[i];
+	/* The current state's time so far (its entry time stays). */
+	if (now > v->runstate_entry_ns)
+		out->time[v->runstate] += now - v->runstate_entry_ns;
 	spin_unlock_irqrestore(&c->runq_lock, f);
 }
 
