@@ -166,6 +166,10 @@ void *alloc_pages(unsigned int order)
 	flags = spin_lock_irqsave(&page_lock);
 	ok = buddy_alloc(&zone, order, &pfn);
 	spin_unlock_irqrestore(&page_lock, flags);
+	if (!ok && zone.corrupt_pfn != ~0ull)
+		panic("page allocator: a free list names frame %#llx, which is "
+		      "not a free block (a write to freed memory?)",
+		      (unsigned long long)zone.corrupt_pfn);
 	if (!ok)
 		return NULL;
 	zero_pages(phys_to_virt(pfn << PAGE_SHIFT), PAGE_SIZE << order);

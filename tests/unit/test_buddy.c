@@ -556,6 +556,32 @@ static void test_random(void **st)
 	free(m.prefix);
 }
 
+/* A stray write to freed memory that changes a free list's links makes
+ * buddy_alloc refuse (and name the frame) instead of handing out a block
+ * that is in use. */
+static void test_corrupt_link_detected(void **st)
+{
+	uint64_t a, b, c;
+
+	setup_zone(0, 64);
+	assert_true(buddy_add_free(&fx.z, 0, 64));
+	assert_int_equal(fx.z.corrupt_pfn, NOPFN);
+	assert_true(buddy_alloc(&fx.z, 0, &a));
+	assert_true(buddy_alloc(&fx.z, 0, &b));
+	assert_true(buddy_alloc(&fx.z, 0, &c));
+	assert_true(buddy_free(&fx.z, a, 0));
+	assert_true(buddy_free(&fx.z, c, 0));
+	/* The head of order 0 now links to another free frame; point its
+	 * link at b, which is allocated. */
+	uint64_t head = fx.z.free_head[0];
+	uint64_t *link = (uint64_t *)((uintptr_t)(head << BUDDY_PAGE_SHIFT) +
+				      fx.z.dmap_offset);
+	link[0] = b;
+	uint64_t got;
+	assert_true(buddy_alloc(&fx.z, 0, &got) == false);
+	assert_int_equal(fx.z.corrupt_pfn, head);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -566,6 +592,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_span_edges_and_max_order,
 					  teardown),
 		cmocka_unit_test_teardown(test_random, teardown),
+		cmocka_unit_test_teardown(test_corrupt_link_detected, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

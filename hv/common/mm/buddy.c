@@ -120,6 +120,7 @@ void buddy_init(struct buddy_zone *z, uint64_t base_pfn, uint64_t npages,
 	z->state = state;
 	z->dmap_offset = dmap_offset;
 	z->free_pages = 0;
+	z->corrupt_pfn = NO_PFN;
 	for (unsigned int k = 0; k <= BUDDY_MAX_ORDER; k++) {
 		z->free_head[k] = NO_PFN;
 		z->free_blocks[k] = 0;
@@ -160,6 +161,16 @@ bool buddy_alloc(struct buddy_zone *z, unsigned int order, uint64_t *pfn)
 		return false;
 
 	p = z->free_head[k];
+	/* The links live in the free pages themselves: a stray write to
+	 * freed memory would hand out a page in use. Check the head and the
+	 * next link against the state bytes, which live elsewhere. */
+	if (!in_span(z, p, (uint64_t)1 << k) || *state_of(z, p) != 1 + k ||
+	    (link_of(z, p)->next != NO_PFN &&
+	     (!in_span(z, link_of(z, p)->next, (uint64_t)1 << k) ||
+	      *state_of(z, link_of(z, p)->next) != 1 + k))) {
+		z->corrupt_pfn = p;
+		return false;
+	}
 	list_remove(z, p, k);
 	/* Split: keep the low half, hand the high half back at each step. */
 	while (k > order) {

@@ -23,6 +23,7 @@ struct buddy_zone {
 	uint64_t free_head[BUDDY_MAX_ORDER + 1]; /* pfn of first free block, or ~0 */
 	uint64_t free_pages; /* frames currently free */
 	uint64_t free_blocks[BUDDY_MAX_ORDER + 1]; /* free blocks per order */
+	uint64_t corrupt_pfn; /* ~0, or the frame a free list wrongly named */
 };
 
 /* Bytes of state the zone needs for npages frames. */
