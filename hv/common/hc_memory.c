@@ -10,7 +10,6 @@
 #include <basalt/pvclock.h>
 #include <basalt/lib/string.h>
 #include <asm/guest_access.h>
-#include <asm/hvm.h>
 #include <asm/page.h>
 #include <public/memory.h>
 #include <public/xen.h>
@@ -18,12 +17,6 @@
 /* arch: the domain's E820-style map */
 unsigned int arch_domain_memory_map(struct domain *d, void *buf,
 				    unsigned int max_entries);
-
-static void flush_all_vcpus(struct domain *d)
-{
-	for (unsigned int i = 0; i < d->nr_vcpus; i++)
-		hvm->flush_guest_tlb(d->vcpus[i]);
-}
 
 paddr_t grant_frame(struct domain *d, uint64_t idx);
 
@@ -49,7 +42,8 @@ static long map_special(struct domain *d, uint64_t gfn, paddr_t hpa,
 	if (!rc)
 		*old_gfn = gfn;
 	spin_unlock_irqrestore(&d->lock, f);
-	flush_all_vcpus(d);
+	/* No flush here: p2m_unmap_page flushed what it removed, and a new
+	 * mapping needs none (docs/COHERENCE.md). */
 	return rc;
 }
 

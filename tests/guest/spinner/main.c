@@ -6,34 +6,12 @@
  * so the host can compare how much CPU each domain got from the loop
  * counts alone. No PAUSE in the loop: that would exit to the hypervisor.
  */
-#include "rt.h"
-
-static inline uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static uint64_t period_ms(void)
-{
-    const char *c = (const char *)(uintptr_t)rt_start_info->cmdline_paddr;
-    uint64_t ms = 0;
-
-    for (const char *p = c; c && *p; p++) {
-        if (memcmp(p, "period_ms=", 10))
-            continue;
-        for (p += 10; *p >= '0' && *p <= '9'; p++)
-            ms = ms * 10 + (uint64_t)(*p - '0');
-        break;
-    }
-    return ms ? ms : 1000;
-}
+#include "cmdline_tsc.h"
 
 void test_main(void)
 {
     uint64_t khz = rt_cpuid(rt_xen_base + 3, 0).c;
-    uint64_t period = khz * period_ms();
+    uint64_t period = khz * cmdline_number("period_ms=", 10, 1000);
     uint64_t next = rdtsc() + period;
     volatile uint64_t loops = 0;
 
