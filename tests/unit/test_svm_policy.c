@@ -119,12 +119,76 @@ static void test_decode(void **state)
 	assert_int_equal(e.next_rip, 0x1234);
 }
 
+/* V_IRQ bits as the APM lays them out (vol. 2, VMCB offset 0x60). */
+#define V_IRQ        (1ull << 8)
+#define V_PRIO(p)    ((uint64_t)(p) << 16)
+#define V_IGN_TPR    (1ull << 20)
+#define V_MASKING    (1ull << 24)
+#define V_VECTOR(v)  ((uint64_t)(v) << 32)
+
+static void test_virq_assert(void **state)
+{
+	memset(&vmcb, 0, sizeof(vmcb));
+	svm_set_intercepts(&vmcb.ctl);
+	vmcb.ctl.vintr = V_MASKING | 0x5; /* a V_TPR that must survive */
+	svm_virq_assert(&vmcb.ctl, 0xf3);
+	assert_int_equal(vmcb.ctl.vintr, V_MASKING | 0x5 | V_IRQ | V_IGN_TPR |
+			 V_PRIO(0xf) | V_VECTOR(0xf3));
+	/* No window exit: the CPU delivers it by itself. */
+	assert_false(vmcb.ctl.intercept_misc1 & INTERCEPT_VINTR);
+	/* A later one replaces it whole (priority from its own class). */
+	svm_virq_assert(&vmcb.ctl, 0x31);
+	assert_int_equal(vmcb.ctl.vintr, V_MASKING | 0x5 | V_IRQ | V_IGN_TPR |
+			 V_PRIO(0x3) | V_VECTOR(0x31));
+}
+
+static void test_virq_window_and_clear(void **state)
+{
+	memset(&vmcb, 0, sizeof(vmcb));
+	svm_set_intercepts(&vmcb.ctl);
+	vmcb.ctl.vintr = V_MASKING;
+	svm_virq_assert(&vmcb.ctl, 0xec);
+	svm_virq_window(&vmcb.ctl);
+	/* The window request drops the vector and asks for the exit. */
+	assert_int_equal(vmcb.ctl.vintr, V_MASKING | V_IRQ | V_IGN_TPR | V_PRIO(0xf));
+	assert_true(vmcb.ctl.intercept_misc1 & INTERCEPT_VINTR);
+	svm_virq_clear(&vmcb.ctl);
+	assert_int_equal(vmcb.ctl.vintr, V_MASKING);
+	assert_false(vmcb.ctl.intercept_misc1 & INTERCEPT_VINTR);
+	/* Clearing leaves the fixed intercepts alone. */
+	assert_true(vmcb.ctl.intercept_misc1 & INTERCEPT_INTR);
+	assert_true(vmcb.ctl.intercept_misc1 & INTERCEPT_HLT);
+}
+
+static void test_intinfo_external(void **state)
+{
+	const uint64_t valid = 1ull << 31;
+
+	assert_false(svm_intinfo_external(0));
+	assert_false(svm_intinfo_external(0xf3)); /* not valid */
+	/* An external interrupt, as hardware reports it. */
+	assert_true(svm_intinfo_external(valid | (0ull << 8) | 0xf3));
+	/* As TCG reports one it was delivering: "exception" 0xf3. */
+	assert_true(svm_intinfo_external(valid | (3ull << 8) | 0xf3));
+	assert_true(svm_intinfo_external(valid | (3ull << 8) | 32));
+	/* Real exceptions, NMIs and software interrupts go back through
+	 * EVENTINJ as they came. */
+	assert_false(svm_intinfo_external(valid | (3ull << 8) | 14 |
+					  (1ull << 11) | (2ull << 32)));
+	assert_false(svm_intinfo_external(valid | (3ull << 8) | 31));
+	assert_false(svm_intinfo_external(valid | (2ull << 8) | 2));
+	assert_false(svm_intinfo_external(valid | (4ull << 8) | 0x80));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exceptions_reflected),
 		cmocka_unit_test(test_instruction_intercepts),
 		cmocka_unit_test(test_decode),
+		cmocka_unit_test(test_virq_assert),
+		cmocka_unit_test(test_virq_window_and_clear),
+		cmocka_unit_test(test_intinfo_external),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -74,7 +74,7 @@ bool hvm_has_pending_interrupt(struct vcpu *v)
 	uint8_t cb = callback_vector(v->domain);
 
 	return (cb && evtchn_upcall_pending(v)) || vlapic_pending(v) >= 0 ||
-	       v->arch.vlapic.nmi_pending;
+	       v->arch.vlapic.nmi_pending || hvm->interrupt_in_flight(v);
 }
 
 bool arch_vcpu_events_deliverable(struct vcpu *v)

@@ -39,6 +39,9 @@ struct svm_vcpu {
 	struct tlb_asid_vcpu asid; /* its ASID, and where and when given */
 	bool flush;              /* flush guest TLB at the next entry; set
 				  * from any CPU: atomic accesses */
+	int16_t virq;            /* external interrupt handed to the CPU as
+				  * a virtual interrupt and not yet taken,
+				  * or -1 */
 };
 
 struct svm_cpu {
@@ -58,6 +61,25 @@ static struct svm_vcpu *sv(struct vcpu *v)
 }
 
 static void svm_set_msr_intercept(struct vcpu *v, uint32_t msr, bool rd, bool wr);
+
+/* External interrupts go in as virtual interrupts (svm_policy.c says
+ * why); s->virq remembers one until the CPU has taken it. */
+static void svm_inject_virq(struct svm_vcpu *s, uint8_t vector)
+{
+	svm_virq_assert(&s->vmcb->ctl, vector);
+	s->virq = vector;
+}
+
+/* Forget any event on its way into the guest (the vCPU is reset). */
+static void svm_drop_events(struct vcpu *v)
+{
+	struct svm_vcpu *s = sv(v);
+
+	s->vmcb->ctl.eventinj = 0;
+	svm_virq_clear(&s->vmcb->ctl);
+	s->virq = -1;
+	v->arch.pending.valid = false;
+}
 
 static bool svm_cpu_up(void)
 {
@@ -104,6 +126,7 @@ static int svm_vcpu_create(struct vcpu *v)
 	memset(s->msrpm, 0xff, 2 * PAGE_SIZE);
 	tlb_asid_vcpu_init(&s->asid);
 	s->flush = true;
+	s->virq = -1;
 	v->arch.vendor = s;
 
 	ctl = &s->vmcb->ctl;
@@ -169,7 +192,7 @@ static void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
 	v->arch.regs.rbx = ebx;
 	v->arch.regs.rip = entry;
 	v->arch.regs.rflags = 0x2;
-	sv(v)->vmcb->ctl.eventinj = 0;
+	svm_drop_events(v);
 	sv(v)->flush = true;
 }
 
@@ -200,7 +223,7 @@ static void svm_vcpu_reset_sipi(struct vcpu *v, uint8_t vector)
 	memset(&v->arch.regs, 0, sizeof(v->arch.regs));
 	v->arch.regs.rflags = 0x2;
 	v->arch.regs.rdx = 0x600; /* family/model/stepping, as after reset */
-	sv(v)->vmcb->ctl.eventinj = 0;
+	svm_drop_events(v);
 	sv(v)->flush = true;
 }
 
@@ -239,7 +262,7 @@ static void svm_vcpu_set_state(struct vcpu *v, const struct hvm_vcpu_state *s)
 	st->rax = s->regs.rax;
 	st->g_pat = 0x0007040600070406ull;
 	v->arch.regs = s->regs;
-	sv(v)->vmcb->ctl.eventinj = 0;
+	svm_drop_events(v);
 	sv(v)->flush = true;
 }
 
@@ -284,7 +307,12 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 				tlb.flush == TLB_FLUSH_ASID ? TLB_CONTROL_FLUSH_ASID :
 				TLB_CONTROL_NONE;
 
-	if (v->arch.pending.valid && !(vmcb->ctl.eventinj & EVENT_VALID)) {
+	if (v->arch.pending.valid && v->arch.pending.type == EVENT_EXTINT) {
+		if (s->virq < 0) {
+			svm_inject_virq(s, v->arch.pending.vector);
+			v->arch.pending.valid = false;
+		}
+	} else if (v->arch.pending.valid && !(vmcb->ctl.eventinj & EVENT_VALID)) {
 		const struct hvm_event *ev = &v->arch.pending;
 		if (ev->type == EVENT_EXCEPTION && ev->vector == 14)
 			vmcb->save.cr2 = ev->cr2;
@@ -315,9 +343,17 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	v->arch.regs.rflags = vmcb->save.rflags;
 	vmcb->ctl.tlb_control = TLB_CONTROL_NONE;
 
-	/* An event interrupted by the exit is delivered again next time. */
+	/* The CPU clears V_IRQ when it takes the interrupt. */
+	if (s->virq >= 0 && !(vmcb->ctl.vintr & VINTR_V_IRQ))
+		s->virq = -1;
+	/* An event interrupted by the exit is delivered again next time; an
+	 * external interrupt again as a virtual one. */
 	intinfo = vmcb->ctl.exitintinfo;
-	vmcb->ctl.eventinj = (intinfo & EVENT_VALID) ? intinfo : 0;
+	vmcb->ctl.eventinj = 0;
+	if (svm_intinfo_external(intinfo))
+		svm_inject_virq(s, (uint8_t)intinfo);
+	else if (intinfo & EVENT_VALID)
+		vmcb->ctl.eventinj = intinfo;
 
 	snapshot(v, vmcb);
 	memset(e, 0, sizeof(*e));
@@ -375,20 +411,28 @@ static bool svm_interruptible(struct vcpu *v)
 	const struct vmcb_control *ctl = &sv(v)->vmcb->ctl;
 
 	return (v->arch.regs.rflags & RFLAGS_IF) && !(ctl->interrupt_shadow & 1) &&
-	       !(ctl->eventinj & EVENT_VALID) && !v->arch.pending.valid;
+	       !(ctl->eventinj & EVENT_VALID) && !v->arch.pending.valid &&
+	       sv(v)->virq < 0;
+}
+
+static bool svm_interrupt_in_flight(struct vcpu *v)
+{
+	return sv(v)->virq >= 0;
 }
 
 static void svm_request_irq_window(struct vcpu *v, bool on)
 {
-	struct vmcb_control *ctl = &sv(v)->vmcb->ctl;
+	struct svm_vcpu *s = sv(v);
+	struct vmcb_control *ctl = &s->vmcb->ctl;
 
-	if (on) {
-		ctl->vintr |= VINTR_V_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT);
-		ctl->intercept_misc1 |= INTERCEPT_VINTR;
-	} else {
-		ctl->vintr &= ~(VINTR_V_IRQ | VINTR_IGN_TPR | (0xfull << VINTR_PRIO_SHIFT));
-		ctl->intercept_misc1 &= ~INTERCEPT_VINTR;
-	}
+	/* An interrupt in flight is taken as soon as the window opens: no
+	 * exit needed, and its V_IRQ must stay as it is. */
+	if (s->virq >= 0)
+		return;
+	if (on)
+		svm_virq_window(ctl);
+	else
+		svm_virq_clear(ctl);
 }
 
 static void svm_set_tsc_offset(struct vcpu *v, int64_t offset)
@@ -459,6 +503,7 @@ static const struct hvm_ops svm_ops = {
 	.set_efer = svm_set_efer,
 	.inject_event = svm_inject_event,
 	.interruptible = svm_interruptible,
+	.interrupt_in_flight = svm_interrupt_in_flight,
 	.request_irq_window = svm_request_irq_window,
 	.set_tsc_offset = svm_set_tsc_offset,
 	.set_p2m_root = svm_set_p2m_root,

@@ -85,3 +85,55 @@ enum exit_kind svm_decode_exit(const struct vmcb *vmcb, bool nrips, struct vm_ex
 		return EXIT_UNKNOWN;
 	}
 }
+
+/*
+ * External interrupts are given to the guest as a virtual interrupt
+ * (V_IRQ with its vector), never through EVENTINJ: the CPU takes a
+ * virtual interrupt at the first instruction boundary where the guest's
+ * IF allows, so it cannot land in an IF=0 section whatever happens
+ * between the decision and the entry. On the test bed this is also what
+ * keeps guests alive: QEMU's TCG leaves an EVENTINJ interrupt queued as
+ * a pending exception after delivering it and delivers it a second time,
+ * inside the handler with IF=0, when its vCPU thread is kicked
+ * (docs/SUPPORT.md). The interrupt-window request uses V_IRQ as well
+ * (vector 0, with the VINTR intercept); the two never overlap.
+ */
+#define VINTR_VECTOR_SHIFT 32
+#define VINTR_REQUEST (VINTR_V_IRQ | VINTR_IGN_TPR | \
+		       (0xfull << VINTR_PRIO_SHIFT) | \
+		       (0xffull << VINTR_VECTOR_SHIFT))
+
+void svm_virq_assert(struct vmcb_control *ctl, uint8_t vector)
+{
+	/* The priority is the vector's class; the guest's TPR is the
+	 * vLAPIC's business, not the CPU's. */
+	ctl->vintr = (ctl->vintr & ~VINTR_REQUEST) | VINTR_V_IRQ | VINTR_IGN_TPR |
+		     ((uint64_t)(vector >> 4) << VINTR_PRIO_SHIFT) |
+		     ((uint64_t)vector << VINTR_VECTOR_SHIFT);
+	ctl->intercept_misc1 &= ~INTERCEPT_VINTR;
+}
+
+void svm_virq_window(struct vmcb_control *ctl)
+{
+	ctl->vintr = (ctl->vintr & ~VINTR_REQUEST) | VINTR_V_IRQ | VINTR_IGN_TPR |
+		     (0xfull << VINTR_PRIO_SHIFT);
+	ctl->intercept_misc1 |= INTERCEPT_VINTR;
+}
+
+void svm_virq_clear(struct vmcb_control *ctl)
+{
+	ctl->vintr &= ~VINTR_REQUEST;
+	ctl->intercept_misc1 &= ~INTERCEPT_VINTR;
+}
+
+bool svm_intinfo_external(uint64_t intinfo)
+{
+	unsigned int type = (intinfo >> EVENT_TYPE_SHIFT) & 7;
+
+	if (!(intinfo & EVENT_VALID))
+		return false;
+	/* TCG labels an external interrupt it was delivering as an
+	 * exception with the interrupt's vector; no exception is >= 32. */
+	return type == EVENT_EXTINT ||
+	       (type == EVENT_EXCEPTION && (uint8_t)intinfo >= 32);
+}

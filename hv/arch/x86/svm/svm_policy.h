@@ -14,4 +14,14 @@ void svm_set_intercepts(struct vmcb_control *ctl);
 enum exit_kind svm_decode_exit(const struct vmcb *vmcb, bool nrips,
 			       struct vm_exit *e);
 
+/* Interrupt delivery through V_IRQ. Assert: hand `vector` to the guest
+ * as a virtual interrupt, taken when its IF allows. Window: exit (VINTR)
+ * as soon as the guest could take one. Clear: neither. */
+void svm_virq_assert(struct vmcb_control *ctl, uint8_t vector);
+void svm_virq_window(struct vmcb_control *ctl);
+void svm_virq_clear(struct vmcb_control *ctl);
+/* Is the event an exit interrupted (EXITINTINFO) an external interrupt,
+ * to be given again as a virtual one? */
+bool svm_intinfo_external(uint64_t intinfo);
+
 #endif /* SVM_POLICY_H */

@@ -152,6 +152,9 @@ struct hvm_ops {
 	/* Can an external interrupt be injected now (IF set, no interrupt
 	 * shadow, no other event queued)? */
 	bool (*interruptible)(struct vcpu *v);
+	/* An external interrupt has been given to the CPU, which takes it
+	 * when the guest's IF allows, and has not been taken yet. */
+	bool (*interrupt_in_flight)(struct vcpu *v);
 	/* Exit as soon as the guest can take an external interrupt. */
 	void (*request_irq_window)(struct vcpu *v, bool on);
 	void (*set_tsc_offset)(struct vcpu *v, int64_t offset);
