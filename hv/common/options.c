@@ -16,6 +16,7 @@ unsigned int opt_maxcpus;
 uint64_t opt_dom0_mem;
 unsigned int opt_dom0_max_vcpus;
 bool opt_dom0_pvh = true;
+unsigned int opt_test_bad_entry;
 
 extern struct uart_config console_uart;
 
@@ -28,7 +29,7 @@ static bool parse_dom0(const char *value, void *var)
 	return true;
 }
 
-static bool parse_maxcpus(const char *value, void *var)
+static bool parse_positive(const char *value, void *var)
 {
 	unsigned int n = 0;
 
@@ -52,10 +53,11 @@ static const struct cmdline_option options[] = {
 	{ "guest_loglvl", CMDLINE_CUSTOM, &console_cfg.guest_loglvl, 0,
 	  console_parse_loglvl },
 	{ "dom0_mem", CMDLINE_SIZE, &opt_dom0_mem, 0, NULL },
-	{ "dom0_max_vcpus", CMDLINE_CUSTOM, &opt_dom0_max_vcpus, 0, parse_maxcpus },
+	{ "dom0_max_vcpus", CMDLINE_CUSTOM, &opt_dom0_max_vcpus, 0, parse_positive },
 	{ "noreboot", CMDLINE_BOOL, &opt_noreboot, 0, NULL },
 	{ "dom0", CMDLINE_CUSTOM, &opt_dom0_pvh, 0, parse_dom0 },
-	{ "maxcpus", CMDLINE_CUSTOM, &opt_maxcpus, 0, parse_maxcpus },
+	{ "maxcpus", CMDLINE_CUSTOM, &opt_maxcpus, 0, parse_positive },
+	{ "test_bad_entry", CMDLINE_CUSTOM, &opt_test_bad_entry, 0, parse_positive },
 	{ "domain", CMDLINE_CUSTOM, NULL, 0, bootdomain_option },
 };
 

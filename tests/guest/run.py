@@ -90,6 +90,7 @@ class Test:
         self.end = {}              # filled in by parse_manifest
         self.lines = {hv: [] for hv in HVS}         # regexes to see
         self.options = ""                            # extra domain= options
+        self.basalt_args = ""                        # extra Basalt options
         self.golden_msrs = False
 
 
@@ -116,6 +117,8 @@ def parse_manifest(path=MANIFEST):
             cur.skip[words[3]][words[1]] = reason
         elif key in ("role", "options", "dir"):
             setattr(cur, key, val)
+        elif key == "basalt-args":
+            cur.basalt_args = val
         elif key in ("vcpus", "memory", "timeout", "bits"):
             setattr(cur, key, int(val))
         elif key == "golden-msrs":
@@ -200,6 +203,8 @@ def qemu_args(t, hv, elf):
                     append=f"{CONSOLE} dom0_mem={t.memory}M dom0=pvh{vcpus}",
                     extra=["-device", "amd-iommu"])
     append = CONSOLE + (vcpus if t.role == "initial" else "")
+    if t.basalt_args:
+        append += " " + t.basalt_args
     if t.role == "unprivileged":
         append += (f" domain=kernel=0,role=unprivileged,memory={t.memory},"
                    f"vcpus={t.vcpus},name={t.name}")

@@ -63,10 +63,11 @@ def two_linux(qemu, kernel):
     return "both shells answered; d1 2 vCPUs, d2 1 vCPU"
 
 
-# A known, not yet understood problem (docs/SUPPORT.md, "Known
-# problems"): now and then a vCPU's VMCB receives the host's own state
-# (its CR3 and the address after VMRUN) and the domain is crashed with
-# this line. Seen about once in six boots of this test; once more then.
+# A test-bed defect (docs/SUPPORT.md, "Test-bed defects met", the second
+# one in its form (2)): now and then an exit leaves the host's own state in
+# a vCPU's VMCB (its CR3 and the address after VMRUN) after the guest ran;
+# Basalt cannot undo that and crashes the domain with this line. Seen about
+# once in 20-40 boots of this test; it boots once more then.
 KNOWN_VMCB_CLOBBER = re.compile(
     r"crashed: page-table walk reached guest-physical (0x[0-9a-f]+), which "
     r"has no memory \(vCPU\d+ rip 0x2[0-9a-f]{5} cr3 \1\)")

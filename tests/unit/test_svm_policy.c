@@ -180,6 +180,95 @@ static void test_intinfo_external(void **state)
 	assert_false(svm_intinfo_external(valid | (4ull << 8) | 0x80));
 }
 
+/* svm_check_entry: the two ways the test bed fails an entry, and what
+ * must not be taken for them. */
+#define HOST_CR3   0x3ffde000ull
+#define VMRUN_RET  0x21f66bull
+
+static struct vmcb_save entered;
+static struct vmcb after;
+
+static void entry_setup(void)
+{
+	memset(&entered, 0, sizeof(entered));
+	entered.rip = 0xffffffff819d32afull;
+	entered.rsp = 0xffffffff82a03e08ull;
+	entered.rflags = 0x82;
+	entered.cr3 = 0x30ec000;
+	memset(&after, 0, sizeof(after));
+	after.save = entered;
+}
+
+static void fetch_fault_shutdown(void)
+{
+	after.ctl.exitcode = VMEXIT_SHUTDOWN;
+	/* #PF, error code valid, error 0x10 (instruction fetch, not present):
+	 * as recorded on the bed. */
+	after.ctl.exitintinfo = 0x1080000b0eull;
+}
+
+static void test_entry_ok(void **state)
+{
+	entry_setup();
+	after.ctl.exitcode = VMEXIT_IOIO;
+	after.save.rip += 2;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+}
+
+static void test_entry_fetch_shutdown(void **state)
+{
+	entry_setup();
+	fetch_fault_shutdown();
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_FETCH_SHUTDOWN);
+	/* Anything that moved means the guest ran: a real triple fault. */
+	assert_int_equal(svm_check_entry(&entered, &after, false, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	after.save.rip = entered.rip + 1;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	entry_setup();
+	fetch_fault_shutdown();
+	after.save.rsp -= 8;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	entry_setup();
+	fetch_fault_shutdown();
+	after.save.cr3 = 0x4000;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	/* A data access #PF (error 0x2) or another vector is the guest's. */
+	entry_setup();
+	fetch_fault_shutdown();
+	after.ctl.exitintinfo = 0x200000b0eull;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	after.ctl.exitintinfo = 0x1080000b0dull;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+	after.ctl.exitintinfo = 0;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+}
+
+static void test_entry_host_state(void **state)
+{
+	entry_setup();
+	after.ctl.exitcode = VMEXIT_NPF;
+	after.save.cr3 = HOST_CR3;
+	after.save.rip = VMRUN_RET;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_HOST_STATE);
+	assert_int_equal(svm_check_entry(&entered, &after, false, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_HOST_STATE_LOST);
+	/* A guest may own that CR3 value (guest-physical) as long as its RIP
+	 * is its own. */
+	after.save.rip = 0xffffffff81000000ull;
+	assert_int_equal(svm_check_entry(&entered, &after, true, HOST_CR3, VMRUN_RET),
+			 SVM_ENTRY_OK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +278,9 @@ int main(void)
 		cmocka_unit_test(test_virq_assert),
 		cmocka_unit_test(test_virq_window_and_clear),
 		cmocka_unit_test(test_intinfo_external),
+		cmocka_unit_test(test_entry_ok),
+		cmocka_unit_test(test_entry_fetch_shutdown),
+		cmocka_unit_test(test_entry_host_state),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,9 @@ extern unsigned int opt_maxcpus;       /* 0: all */
 extern uint64_t opt_dom0_mem;          /* bytes; 0: default */
 extern unsigned int opt_dom0_max_vcpus;/* 0: default */
 extern bool opt_dom0_pvh;
+/* Tests only: every Nth VM entry of a vCPU is handed the host's state, as
+ * the test bed's CPU sometimes does, so that recovery runs (0: never). */
+extern unsigned int opt_test_bad_entry;
 
 /* Apply the command line; unknown or malformed options are reported
  * (once the console is up) and otherwise ignored. */

@@ -56,6 +56,8 @@ svm_enter:
 	popq %rax                       /* guest VMCB */
 	vmload %rax
 	vmrun %rax
+	.globl svm_vmrun_return
+svm_vmrun_return:                       /* the host RIP a #VMEXIT resumes */
 	vmsave %rax
 	/* Host RSP and RAX are back; the rest hold guest values. */
 	pushq %rdi

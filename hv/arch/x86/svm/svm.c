@@ -14,6 +14,7 @@
 #include <basalt/domain.h>
 #include <basalt/errno.h>
 #include <basalt/mm.h>
+#include <basalt/options.h>
 #include <basalt/tlb_shootdown.h>
 #include <basalt/lib/string.h>
 #include "vmcb.h"
@@ -32,6 +33,11 @@
 #define SVM_FEATURE_DECODE   (1u << 7)
 
 void svm_enter(struct guest_regs *regs, paddr_t vmcb, paddr_t host_save);
+extern const char svm_vmrun_return[];
+
+/* Consecutive failed entries (svm_check_entry) retried before the exit
+ * is handled as it stands. */
+#define ENTRY_RETRIES 3
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
@@ -42,12 +48,23 @@ struct svm_vcpu {
 	int16_t virq;            /* external interrupt handed to the CPU as
 				  * a virtual interrupt and not yet taken,
 				  * or -1 */
+	/* What the last entry handed over, to retry an entry the test bed
+	 * failed (svm_check_entry). */
+	struct {
+		struct vmcb_save save;
+		struct guest_regs regs;
+		uint64_t eventinj, vintr, shadow;
+		uint32_t misc1;
+	} entry;
+	unsigned long entries_retried;
+	unsigned long entries;   /* for opt_test_bad_entry */
 };
 
 struct svm_cpu {
 	void *hsave;             /* VM_HSAVE_PA area */
 	void *host_save;         /* VMSAVE/VMLOAD area for host state */
 	struct tlb_asid_cpu asids; /* ASID allocator of this CPU */
+	unsigned long vmruns;    /* hsave holds host state once this is > 0 */
 };
 
 static struct svm_cpu *svm_cpus[NR_CPUS];
@@ -285,6 +302,83 @@ static void snapshot(struct vcpu *v, const struct vmcb *vmcb)
 		s->mode = (st->cs.attr & (1u << 10)) ? 32 : 16;
 }
 
+static void entry_save(struct svm_vcpu *s, const struct vcpu *v)
+{
+	s->entry.save = s->vmcb->save;
+	s->entry.regs = v->arch.regs;
+	s->entry.eventinj = s->vmcb->ctl.eventinj;
+	s->entry.vintr = s->vmcb->ctl.vintr;
+	s->entry.shadow = s->vmcb->ctl.interrupt_shadow;
+	s->entry.misc1 = s->vmcb->ctl.intercept_misc1;
+}
+
+static void entry_restore(struct svm_vcpu *s)
+{
+	s->vmcb->save = s->entry.save;
+	s->vmcb->ctl.eventinj = s->entry.eventinj;
+	s->vmcb->ctl.vintr = s->entry.vintr;
+	s->vmcb->ctl.interrupt_shadow = s->entry.shadow;
+	s->vmcb->ctl.intercept_misc1 = s->entry.misc1;
+	s->vmcb->ctl.tlb_control = TLB_CONTROL_FLUSH_ALL;
+}
+
+/* Run the guest until an exit; an entry the test bed failed without the
+ * guest having run is made again from the same state (docs/SUPPORT.md,
+ * test-bed defects). */
+static void svm_enter_checked(struct vcpu *v, struct svm_vcpu *s,
+			      struct svm_cpu *c)
+{
+	uint64_t host_cr3 = read_cr3();
+	enum svm_entry_check check;
+	unsigned int tries = 0;
+	bool same;
+
+	entry_save(s, v);
+	/* Tests only: hand the CPU the host's state that VMRUN saved last
+	 * time, exactly what the defective entries leave behind. */
+	if (opt_test_bad_entry && c->vmruns && ++s->entries % opt_test_bad_entry == 0)
+		s->vmcb->save = ((const struct vmcb *)c->hsave)->save;
+	for (;;) {
+		/* GIF=0 keeps interrupts off until we are back; with the
+		 * host's IF set at VMRUN, a physical interrupt ends guest
+		 * execution (INTR). */
+		__asm__ __volatile__("clgi; sti" ::: "memory");
+		svm_enter(&v->arch.regs, virt_to_phys(s->vmcb),
+			  virt_to_phys(c->host_save));
+		__asm__ __volatile__("cli; stgi" ::: "memory");
+		c->vmruns++;
+		/* svm_enter writes the registers other than RAX, RSP, RIP and
+		 * RFLAGS, which still hold what was handed over. */
+		same = !memcmp(&v->arch.regs, &s->entry.regs, sizeof(v->arch.regs));
+		check = svm_check_entry(&s->entry.save, s->vmcb, same, host_cr3,
+					(uint64_t)(uintptr_t)svm_vmrun_return);
+		if (check == SVM_ENTRY_OK)
+			return;
+		if (check == SVM_ENTRY_HOST_STATE_LOST) {
+			pr_warn("d%uv%u: the CPU left the host's state in the VMCB after "
+				"the guest ran: the guest's state is lost (test-bed "
+				"defect, docs/SUPPORT.md)\n", v->domain->domid, v->vcpu_id);
+			return;
+		}
+		if (tries++ == ENTRY_RETRIES) {
+			pr_warn("d%uv%u: the entry failed the same way %u times in a row: "
+				"taken as the guest's own\n", v->domain->domid,
+				v->vcpu_id, tries);
+			return;
+		}
+		s->entries_retried++;
+		if (domain_may_log(v->domain))
+			pr_info("d%uv%u: VM entry retried: the CPU %s without running the "
+				"guest (test-bed defect, docs/SUPPORT.md); %lu so far\n",
+				v->domain->domid, v->vcpu_id,
+				check == SVM_ENTRY_FETCH_SHUTDOWN ?
+				"shut down at the first instruction fetch" :
+				"left the host's state in the VMCB",
+				s->entries_retried);
+		entry_restore(s);
+	}
+}
+
 static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 {
 	struct svm_vcpu *s = sv(v);
@@ -330,11 +424,7 @@ static void svm_vcpu_run(struct vcpu *v, struct vm_exit *e)
 	vmcb->save.rip = v->arch.regs.rip;
 	vmcb->save.rflags = v->arch.regs.rflags;
 
-	/* GIF=0 keeps interrupts off until we are back; with the host's IF
-	 * set at VMRUN, a physical interrupt ends guest execution (INTR). */
-	__asm__ __volatile__("clgi; sti" ::: "memory");
-	svm_enter(&v->arch.regs, virt_to_phys(vmcb), virt_to_phys(c->host_save));
-	__asm__ __volatile__("cli; stgi" ::: "memory");
+	svm_enter_checked(v, s, c);
 	tlb_guest_exit(cpu);
 
 	v->arch.regs.rax = vmcb->save.rax;

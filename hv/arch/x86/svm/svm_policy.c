@@ -137,3 +137,28 @@ bool svm_intinfo_external(uint64_t intinfo)
 	return type == EVENT_EXTINT ||
 	       (type == EVENT_EXCEPTION && (uint8_t)intinfo >= 32);
 }
+
+enum svm_entry_check svm_check_entry(const struct vmcb_save *before,
+				     const struct vmcb *after,
+				     bool gprs_unchanged, uint64_t host_cr3,
+				     uint64_t vmrun_return)
+{
+	uint64_t intinfo = after->ctl.exitintinfo;
+
+	if (after->save.cr3 == host_cr3 && after->save.rip == vmrun_return)
+		return gprs_unchanged ? SVM_ENTRY_HOST_STATE :
+					SVM_ENTRY_HOST_STATE_LOST;
+	/* A shutdown while delivering a #PF for an instruction fetch (error
+	 * code bit 4), at the very RIP, flags and CR3 the guest was entered
+	 * with: nothing retired. A guest that really triple-faults there
+	 * does it again on the retry, and the caller's retry budget ends. */
+	if (after->ctl.exitcode == VMEXIT_SHUTDOWN && gprs_unchanged &&
+	    after->save.rip == before->rip && after->save.rsp == before->rsp &&
+	    after->save.rflags == before->rflags &&
+	    after->save.cr3 == before->cr3 && (intinfo & EVENT_VALID) &&
+	    ((intinfo >> EVENT_TYPE_SHIFT) & 7) == EVENT_EXCEPTION &&
+	    (uint8_t)intinfo == 14 && (intinfo & EVENT_HAS_ERROR) &&
+	    ((intinfo >> 32) & 0x10))
+		return SVM_ENTRY_FETCH_SHUTDOWN;
+	return SVM_ENTRY_OK;
+}

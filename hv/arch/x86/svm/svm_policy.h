@@ -24,4 +24,26 @@ void svm_virq_clear(struct vmcb_control *ctl);
  * to be given again as a virtual one? */
 bool svm_intinfo_external(uint64_t intinfo);
 
+/*
+ * Entries the test bed's CPU (QEMU 7.2 TCG with two vCPU threads) now and
+ * then fails without the guest having run (docs/SUPPORT.md, test-bed
+ * defects). `before` is the save area handed to VMRUN, `after` the VMCB
+ * at the exit; gprs_unchanged: no general register moved.
+ */
+enum svm_entry_check {
+	SVM_ENTRY_OK,
+	/* The first instruction fetch failed its page walk and the CPU shut
+	 * down, with every register as it was handed over. */
+	SVM_ENTRY_FETCH_SHUTDOWN,
+	/* The exit left the host's own state (CR3, RIP after VMRUN) in the
+	 * save area; with unchanged registers the guest never ran. */
+	SVM_ENTRY_HOST_STATE,
+	/* The same, but the registers moved: the guest's state is lost. */
+	SVM_ENTRY_HOST_STATE_LOST,
+};
+enum svm_entry_check svm_check_entry(const struct vmcb_save *before,
+				     const struct vmcb *after,
+				     bool gprs_unchanged, uint64_t host_cr3,
+				     uint64_t vmrun_return);
+
 #endif /* SVM_POLICY_H */
